@@ -1,0 +1,151 @@
+"""Settings: read once from the environment (and an optional .env) in `main`, then passed down."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+# Telegram tokens are "<bot id>:<35 url-safe characters>"; accept a little slack in the length.
+TOKEN_PATTERN = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{30,64}$")
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/sales-coach.db"
+# The demo and the tests never reach Telegram, so a well-formed dummy token is enough.
+SANDBOX_TOKEN = "123456789:sandbox-token-for-local-use-only-0000"
+
+_DRIVERS = {
+    "sqlite": "sqlite+aiosqlite",
+    "sqlite+aiosqlite": "sqlite+aiosqlite",
+    "postgres": "postgresql+asyncpg",
+    "postgresql": "postgresql+asyncpg",
+    "postgresql+asyncpg": "postgresql+asyncpg",
+}
+
+
+class SettingsError(Exception):
+    """Start-up settings are missing or malformed; `variable` names the offending one."""
+
+    def __init__(self, variable: str, problem: str) -> None:
+        super().__init__(f"{variable}: {problem}")
+        self.variable = variable
+        self.problem = problem
+
+
+class Settings(BaseSettings):
+    """Everything the operator can configure, one environment variable per field."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    # Telegram
+    telegram_bot_token: SecretStr
+    telegram_api_base_url: AnyHttpUrl | None = None
+    telegram_api_file_url: AnyHttpUrl | None = None
+
+    # Storage
+    database_url: str = DEFAULT_DATABASE_URL
+
+    # Users and defaults
+    default_language: Literal["de", "en"] = "de"
+    default_timezone: str = "Europe/Berlin"
+    admin_ids: Annotated[tuple[int, ...], NoDecode] = ()
+
+    # Operations
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # Telegram allows about 30 messages per second overall; 0 switches the limiter off.
+    rate_limit_per_second: float = Field(default=30.0, ge=0)
+    # How often a request that got a 429 is retried after waiting retry_after.
+    rate_limit_retries: int = Field(default=3, ge=0, le=10)
+
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr) -> SecretStr:
+        if not TOKEN_PATTERN.match(value.get_secret_value().strip()):
+            raise ValueError("token")
+        return SecretStr(value.get_secret_value().strip())
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        try:
+            url = make_url(value.strip())
+        except ArgumentError as exc:
+            raise ValueError("url") from exc
+        driver = _DRIVERS.get(url.drivername)
+        if driver is None:
+            raise ValueError("url")
+        return url.set(drivername=driver).render_as_string(hide_password=False)
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value.strip())
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError("timezone") from exc
+        return value.strip()
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _admin_ids(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.replace(";", ",").split(",")]
+            return tuple(p for p in parts if p)
+        return value
+
+    @field_validator("default_language", mode="before")
+    @classmethod
+    def _lower(cls, value: Any) -> Any:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: Any) -> Any:
+        return value.strip().upper() if isinstance(value, str) else value
+
+    @property
+    def database(self) -> URL:
+        """The database URL as a SQLAlchemy URL object."""
+        return make_url(self.database_url)
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        """The SQLite file, or None for an in-memory or non-SQLite database."""
+        url = self.database
+        if not url.drivername.startswith("sqlite") or not url.database:
+            return None
+        if url.database == ":memory:":
+            return None
+        return Path(url.database)
+
+
+# Field name → the environment variable the operator sets.
+def env_name(field: str) -> str:
+    """The environment variable for a settings field."""
+    return field.upper()
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build Settings from the environment; raise SettingsError naming the first bad variable."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field = str(error["loc"][0]) if error["loc"] else "settings"
+        if error["type"] == "missing":
+            problem = "missing"
+        elif field == "telegram_bot_token":
+            problem = "token"
+        elif field == "default_timezone":
+            problem = "timezone"
+        elif field in {"database_url", "telegram_api_base_url", "telegram_api_file_url"}:
+            problem = "url"
+        else:
+            problem = "invalid"
+        raise SettingsError(env_name(field), problem) from None
