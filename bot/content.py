@@ -15,7 +15,7 @@ from typing_extensions import TypeAliasType
 
 DEFAULT_PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
 
-Node = TypeAliasType("Node", "str | list[str] | dict[str, Node]")  # type: ignore[misc]
+Node = TypeAliasType("Node", "str | list[str] | dict[str, Node]")
 _FILE = TypeAdapter(dict[str, Node])
 
 
@@ -64,7 +64,9 @@ class Content:
 
     def lang(self, language: str | None) -> str:
         """A language we support: the one asked for, else the default."""
-        return language if language in self.texts else self.default_language
+        return (
+            language if language is not None and language in self.texts else self.default_language
+        )
 
     def _get(self, language: str | None, key: str) -> str | tuple[str, ...]:
         return self.texts[self.lang(language)][key]

@@ -10,6 +10,12 @@ from bot.config import SANDBOX_TOKEN, Settings, load_settings
 from bot.content import Content, load_content
 
 
+@pytest.fixture(autouse=True)
+def _ptb_timedelta(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Opt in to PTB's timedelta durations, as `main` does, so no deprecation warning fires."""
+    monkeypatch.setenv("PTB_TIMEDELTA", "true")
+
+
 @pytest.fixture(scope="session")
 def content() -> Content:
     """The real prompts, loaded and validated once."""

@@ -16,8 +16,14 @@ GOOD_TOKEN = "123456:ABCdefGhIJKlmnoPQRstuvWXyz0123456789"
 def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No variables or .env of the developer's machine leak in."""
     for name in (
-        "TELEGRAM_BOT_TOKEN", "TELEGRAM_API_BASE_URL", "TELEGRAM_API_FILE_URL", "DATABASE_URL",
-        "DEFAULT_LANGUAGE", "DEFAULT_TIMEZONE", "ADMIN_IDS", "LOG_LEVEL",
+        "TELEGRAM_BOT_TOKEN",
+        "TELEGRAM_API_BASE_URL",
+        "TELEGRAM_API_FILE_URL",
+        "DATABASE_URL",
+        "DEFAULT_LANGUAGE",
+        "DEFAULT_TIMEZONE",
+        "ADMIN_IDS",
+        "LOG_LEVEL",
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
@@ -63,15 +69,24 @@ def test_plain_sqlite_url_gets_the_async_driver() -> None:
         ({}, "TELEGRAM_BOT_TOKEN", "missing"),
         ({"TELEGRAM_BOT_TOKEN": "not-a-token"}, "TELEGRAM_BOT_TOKEN", "token"),
         ({"TELEGRAM_BOT_TOKEN": "123:short"}, "TELEGRAM_BOT_TOKEN", "token"),
-        ({"TELEGRAM_BOT_TOKEN": GOOD_TOKEN, "DEFAULT_TIMEZONE": "Mars/Olympus"},
-         "DEFAULT_TIMEZONE", "timezone"),
+        (
+            {"TELEGRAM_BOT_TOKEN": GOOD_TOKEN, "DEFAULT_TIMEZONE": "Mars/Olympus"},
+            "DEFAULT_TIMEZONE",
+            "timezone",
+        ),
         ({"TELEGRAM_BOT_TOKEN": GOOD_TOKEN, "DATABASE_URL": "mysql://x/y"}, "DATABASE_URL", "url"),
         ({"TELEGRAM_BOT_TOKEN": GOOD_TOKEN, "DATABASE_URL": "::::"}, "DATABASE_URL", "url"),
-        ({"TELEGRAM_BOT_TOKEN": GOOD_TOKEN, "TELEGRAM_API_BASE_URL": "localhost"},
-         "TELEGRAM_API_BASE_URL", "url"),
+        (
+            {"TELEGRAM_BOT_TOKEN": GOOD_TOKEN, "TELEGRAM_API_BASE_URL": "localhost"},
+            "TELEGRAM_API_BASE_URL",
+            "url",
+        ),
         ({"TELEGRAM_BOT_TOKEN": GOOD_TOKEN, "ADMIN_IDS": "12,abc"}, "ADMIN_IDS", "invalid"),
-        ({"TELEGRAM_BOT_TOKEN": GOOD_TOKEN, "DEFAULT_LANGUAGE": "fr"},
-         "DEFAULT_LANGUAGE", "invalid"),
+        (
+            {"TELEGRAM_BOT_TOKEN": GOOD_TOKEN, "DEFAULT_LANGUAGE": "fr"},
+            "DEFAULT_LANGUAGE",
+            "invalid",
+        ),
     ],
 )
 def test_bad_settings_name_the_variable(

@@ -35,7 +35,7 @@ def test_german_uses_du_not_sie(content: Content) -> None:
     """We address reps with "du"; a capitalised "Sie"/"Ihr" as address would be inconsistent."""
     for key, value in content.texts["de"].items():
         for text in [value] if isinstance(value, str) else value:
-            words = {w.strip(".,:;!?–()\"„“") for w in text.split()}
+            words = {w.strip('.,:;!?–()"„“') for w in text.split()}
             assert not words & {"Sie", "Ihnen", "Ihr", "Ihre", "Ihren"}, key
 
 

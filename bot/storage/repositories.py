@@ -155,7 +155,9 @@ class FlowRepository:
         return bool(result.rowcount)
 
 
-async def _upsert_flow(conn: AsyncConnection, user_id: int, state: FlowState, now: datetime) -> None:
+async def _upsert_flow(
+    conn: AsyncConnection, user_id: int, state: FlowState, now: datetime
+) -> None:
     values = {
         "user_id": user_id,
         "flow": state.flow,

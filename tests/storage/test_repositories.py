@@ -98,4 +98,4 @@ async def test_naive_datetimes_are_refused(storage: Storage) -> None:
     from sqlalchemy.exc import StatementError
 
     with pytest.raises(StatementError):
-        await storage.users.create(rep(), datetime(2026, 1, 1))  # noqa: DTZ001
+        await storage.users.create(rep(), datetime(2026, 1, 1))

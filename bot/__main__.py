@@ -1,0 +1,142 @@
+"""Command line: `sales-coach run | demo | db upgrade | check-content`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.config import SANDBOX_TOKEN, Settings, SettingsError, load_settings
+from bot.content import Content, ContentError, load_content
+
+DEMO_DATABASE = Path("data/demo.db")
+DEMO_USER_ID = 4242
+EXIT_CONFIG = 2
+
+
+def operator_language() -> str:
+    """The language for command-line messages: DEFAULT_LANGUAGE if it is one we have."""
+    lang = os.environ.get("DEFAULT_LANGUAGE", "de").strip().lower()
+    return lang if lang in {"de", "en"} else "de"
+
+
+def _say(content: Content, key: str, **values: object) -> None:
+    print(content.text(operator_language(), f"operator.{key}", **values))
+
+
+def _fail(content: Content, error: SettingsError) -> int:
+    text = content.text(
+        operator_language(), f"operator.settings.{error.problem}", variable=error.variable
+    )
+    print(text, file=sys.stderr)
+    return EXIT_CONFIG
+
+
+def _setup_logging(level: str) -> None:
+    logging.basicConfig(
+        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
+    # httpx logs every request URL, and Telegram URLs contain the bot token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+
+def run(content: Content, settings: Settings) -> int:
+    """Run the real bot with long polling until Ctrl+C."""
+    from bot.app import build_application
+
+    _setup_logging(settings.log_level)
+    app = build_application(settings, content)
+    _say(content, "running")
+    app.run_polling(allowed_updates=None, drop_pending_updates=False)
+    return 0
+
+
+async def demo(content: Content, database: Path, language: str) -> int:
+    """A terminal chat with the real bot, through the local sandbox API: no Telegram needed."""
+    from bot.app import build_application, polling
+    from bot.sandbox import Sandbox
+    from bot.sandbox.terminal import run_terminal_chat
+
+    logging.basicConfig(level=logging.ERROR)
+    async with Sandbox(bot_username="SalesCoachBot") as sandbox:
+        settings = load_settings(
+            telegram_bot_token=SANDBOX_TOKEN,
+            telegram_api_base_url=sandbox.base_url,
+            telegram_api_file_url=sandbox.base_file_url,
+            database_url=f"sqlite+aiosqlite:///{database}",
+            default_language=language,
+        )
+        async with polling(build_application(settings, content)):
+            _say(content, "demo_intro")
+            _say(content, "demo_database", path=str(database))
+            user = sandbox.user(DEMO_USER_ID, first_name="Demo", language_code=language)
+            await run_terminal_chat(sandbox, user)
+    return 0
+
+
+async def db_upgrade(content: Content, settings: Settings) -> int:
+    """Apply all migrations to the configured database."""
+    from bot.storage.engine import create_engine
+    from bot.storage.migrate import current, upgrade
+
+    engine = create_engine(settings.database_url)
+    try:
+        await upgrade(engine)
+        _say(content, "db_upgraded", revision=await current(engine) or "-")
+    finally:
+        await engine.dispose()
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser with all subcommands."""
+    p = argparse.ArgumentParser(prog="sales-coach", description="Sales Coach Bot")
+    sub = p.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="run the bot with long polling (needs TELEGRAM_BOT_TOKEN)")
+    d = sub.add_parser("demo", help="chat with the bot in this terminal, no Telegram needed")
+    d.add_argument("--database", type=Path, default=DEMO_DATABASE, help="SQLite file for the demo")
+    d.add_argument(
+        "--language", choices=("de", "en"), default="de", help="the demo user's language"
+    )
+    db = sub.add_parser("db", help="database commands")
+    db.add_argument("action", choices=("upgrade",))
+    sub.add_parser("check-content", help="load and validate every text under prompts/")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `sales-coach` console script."""
+    args = parser().parse_args(argv)
+    # PTB 22 reports durations as timedelta only on request; the old ints are deprecated.
+    os.environ.setdefault("PTB_TIMEDELTA", "true")
+    try:
+        content = load_content()
+    except ContentError as exc:
+        print(f"prompts/: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    if args.command == "check-content":
+        count = len(content.texts[content.default_language])
+        _say(content, "content_ok", count=count, languages=", ".join(content.languages))
+        return 0
+    if args.command == "demo":
+        try:
+            return asyncio.run(demo(content, args.database, args.language))
+        except KeyboardInterrupt:
+            return 0
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        return _fail(content, exc)
+    content = Content(content.texts, settings.default_language)
+    if args.command == "run":
+        return run(content, settings)
+    return asyncio.run(db_upgrade(content, settings))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

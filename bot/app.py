@@ -1,0 +1,110 @@
+"""Builds the python-telegram-bot Application: settings in, a ready-to-run bot out."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import datetime
+from typing import Any
+
+from telegram import BotCommand, BotCommandScopeDefault, LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+
+from bot.config import Settings
+from bot.content import Content
+from bot.handlers.context import DEPS_KEY, Deps, utc_now
+from bot.handlers.register import register
+from bot.storage import open_storage
+
+log = logging.getLogger(__name__)
+
+# The commands shown in Telegram's menu, in this order; descriptions come from content.
+COMMANDS: tuple[str, ...] = ("start", "settings", "help", "cancel")
+
+App = Application[Any, Any, Any, Any, Any, Any]
+
+
+def build_application(
+    settings: Settings,
+    content: Content,
+    *,
+    clock: Callable[[], datetime] = utc_now,
+    error_hook: Callable[[object, BaseException], None] | None = None,
+) -> App:
+    """Build the Application with handlers, rate limiter, and storage opened in post_init."""
+    deps = Deps(settings=settings, content=content, clock=clock, error_hook=error_hook)
+
+    async def post_init(app: App) -> None:
+        deps.attach(await open_storage(settings.database_url))
+        await set_commands(app, content)
+
+    async def post_shutdown(_app: App) -> None:
+        await deps.close_storage()
+
+    builder = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token.get_secret_value())
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        # overall_max_rate=0 lifts the overall cap but keeps the 429 retries.
+        .rate_limiter(
+            AIORateLimiter(
+                overall_max_rate=settings.rate_limit_per_second,
+                max_retries=settings.rate_limit_retries,
+            )
+        )
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+    )
+    if settings.telegram_api_base_url is not None:
+        builder = builder.base_url(str(settings.telegram_api_base_url))
+    if settings.telegram_api_file_url is not None:
+        builder = builder.base_file_url(str(settings.telegram_api_file_url))
+    app: App = builder.build()
+    app.bot_data[DEPS_KEY] = deps
+    register(app)
+    return app
+
+
+async def set_commands(app: App, content: Content) -> None:
+    """Publish the command menu in every language, and in the default one for everybody else."""
+    for lang in content.languages:
+        commands = [BotCommand(c, content.text(lang, f"commands.{c}")) for c in COMMANDS]
+        await app.bot.set_my_commands(commands, language_code=lang)
+    default = [
+        BotCommand(c, content.text(content.default_language, f"commands.{c}")) for c in COMMANDS
+    ]
+    await app.bot.set_my_commands(default, scope=BotCommandScopeDefault())
+
+
+@asynccontextmanager
+async def polling(app: App, *, poll_timeout: int = 10) -> AsyncIterator[App]:
+    """Run the app with long polling inside the current event loop (demo, tests, benchmarks).
+
+    `run_polling` owns the loop and calls post_init/post_shutdown itself; driven by hand,
+    PTB leaves those calls to us.
+    """
+    await app.initialize()
+    try:
+        if app.post_init is not None:
+            await app.post_init(app)
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0.0, timeout=poll_timeout)
+        try:
+            yield app
+        finally:
+            await app.updater.stop()
+            await app.stop()
+    finally:
+        try:
+            if app.post_shutdown is not None:
+                await app.post_shutdown(app)
+        finally:
+            await app.shutdown()

@@ -1,0 +1,66 @@
+"""/help, the main-menu buttons, and everything the bot did not expect."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.handlers.context import Session, with_session
+from bot.handlers.flows import answer_location, answer_text, quote
+from bot.handlers.keyboards import main_menu, menu_command
+from bot.handlers.settings import show_settings
+from bot.handlers.views import help_text
+
+
+async def show_help(s: Session) -> None:
+    """List what the bot can do."""
+    onboarded = s.profile is not None and s.profile.onboarded
+    markup = main_menu(s.deps.content, s.lang) if onboarded else None
+    await s.send(help_text(s.deps.content, s.lang), markup)
+
+
+@with_session
+async def help_command(update: Update, s: Session) -> None:
+    """/help."""
+    await show_help(s)
+
+
+@with_session
+async def on_text(update: Update, s: Session) -> None:
+    """Route a typed text: a menu button, the answer to an open question, or not understood."""
+    message = update.effective_message
+    if message is None or message.text is None:
+        return
+    command = menu_command(s.deps.content, message.text)
+    if command == "help":
+        await show_help(s)
+    elif command == "settings":
+        await show_settings(s)
+    elif await answer_text(s, message.text):
+        return
+    elif s.profile is None:
+        await s.say("common.start_first")
+    else:
+        markup = main_menu(s.deps.content, s.lang) if s.profile.onboarded else None
+        await s.say("common.not_understood", markup, input=quote(message.text))
+
+
+@with_session
+async def on_location(update: Update, s: Session) -> None:
+    """A shared location: the timezone answer, or not needed right now."""
+    location = update.effective_message.location if update.effective_message else None
+    if location is None or not await answer_location(s, location.latitude, location.longitude):
+        await s.say("common.location_not_needed")
+
+
+@with_session
+async def on_other(update: Update, s: Session) -> None:
+    """Stickers, photos, files and the like: say what the bot understands."""
+    await s.say("common.text_only")
+
+
+@with_session
+async def unknown_command(update: Update, s: Session) -> None:
+    """A /command the bot does not have."""
+    text = update.effective_message.text if update.effective_message else None
+    words = (text or "").split()
+    await s.say("common.unknown_command", command=quote(words[0] if words else ""))

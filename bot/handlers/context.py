@@ -1,0 +1,126 @@
+"""What every handler needs: the dependencies built in main, and the user's stored session."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, cast
+
+from telegram import (
+    Bot,
+    ForceReply,
+    InlineKeyboardMarkup,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
+from telegram.ext import CallbackContext, ExtBot
+
+from bot.coach.language import pick_language
+from bot.coach.profile import Profile
+from bot.config import Settings
+from bot.content import Content
+from bot.storage import FlowState, Storage
+
+Context = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]
+DEPS_KEY = "deps"
+ReplyMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | ForceReply
+
+
+def utc_now() -> datetime:
+    """The current time, aware, in UTC."""
+    return datetime.now(UTC)
+
+
+@dataclass
+class Deps:
+    """Services built once in main and shared by all handlers; storage opens in post_init."""
+
+    settings: Settings
+    content: Content
+    clock: Callable[[], datetime] = utc_now
+    # Tests collect handler errors here so an unexpected one fails the test.
+    error_hook: Callable[[object, BaseException], None] | None = None
+    _storage: Storage | None = field(default=None, repr=False)
+
+    @property
+    def storage(self) -> Storage:
+        """The open storage; only valid between post_init and post_shutdown."""
+        if self._storage is None:
+            raise RuntimeError("storage is not open")
+        return self._storage
+
+    def attach(self, storage: Storage) -> None:
+        """Use the storage opened in post_init."""
+        self._storage = storage
+
+    async def close_storage(self) -> None:
+        """Close the storage, if open."""
+        storage, self._storage = self._storage, None
+        if storage is not None:
+            await storage.close()
+
+
+def deps_of(context: Context) -> Deps:
+    """The Deps stored in bot_data by build_application."""
+    return cast(Deps, context.bot_data[DEPS_KEY])
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    """One update's view of the user: who, in which language, which flow is open; and how to
+    answer them."""
+
+    deps: Deps
+    bot: Bot
+    user_id: int
+    chat_id: int
+    lang: str
+    profile: Profile | None
+    flow: FlowState | None
+
+    def text(self, key: str, /, **values: Any) -> str:
+        """A text in the user's language."""
+        return self.deps.content.text(self.lang, key, **values)
+
+    async def send(self, text: str, markup: ReplyMarkup | None = None) -> Message:
+        """Send a message to the user's chat."""
+        return await self.bot.send_message(self.chat_id, text, reply_markup=markup)
+
+    async def say(self, key: str, markup: ReplyMarkup | None = None, **values: Any) -> Message:
+        """Send the text for a key to the user's chat."""
+        return await self.send(self.text(key, **values), markup)
+
+
+async def load_session(update: Update, deps: Deps, bot: Bot) -> Session | None:
+    """Load profile and flow of the update's user; None for updates without a user or chat."""
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or chat is None:
+        return None
+    profile, flow = await deps.storage.users.load(user.id)
+    if profile is not None:
+        lang = deps.content.lang(profile.language)
+    else:
+        lang = pick_language(
+            user.language_code, deps.content.languages, deps.settings.default_language
+        )
+    return Session(deps, bot, user.id, chat.id, lang, profile, flow)
+
+
+SessionHandler = Callable[[Update, Session], Awaitable[None]]
+Handler = Callable[[Update, Context], Coroutine[Any, Any, None]]
+
+
+def with_session(func: SessionHandler) -> Handler:
+    """Turn `func(update, session)` into a PTB callback that loads the session first."""
+
+    @functools.wraps(func)
+    async def handler(update: Update, context: Context) -> None:
+        session = await load_session(update, deps_of(context), context.bot)
+        if session is not None:
+            await func(update, session)
+
+    return handler

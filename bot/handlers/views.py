@@ -1,0 +1,35 @@
+"""Messages built from content and a profile: pure rendering, no sending."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from telegram import InlineKeyboardMarkup
+
+from bot.coach.profile import Profile
+from bot.content import Content
+from bot.handlers.fields import FIELDS, block_end, display
+from bot.handlers.keyboards import inline
+
+
+def profile_lines(content: Content, lang: str, profile: Profile, now: datetime) -> str:
+    """One line per setting: label and current value."""
+    values = {name: display(content, lang, name, profile, now) for name in FIELDS}
+    return content.text(lang, "settings.summary", block_end=block_end(profile), **values)
+
+
+def settings_overview(
+    content: Content, lang: str, profile: Profile, now: datetime
+) -> tuple[str, InlineKeyboardMarkup]:
+    """The /settings message: every value, a button per field, and close."""
+    text = (
+        content.text(lang, "settings.title") + "\n\n" + profile_lines(content, lang, profile, now)
+    )
+    buttons = [(content.text(lang, f"fields.{name}.label"), f"s:{name}") for name in FIELDS]
+    close = [(content.text(lang, "settings.close"), "s:x")]
+    return text, inline(buttons, columns=2, extra_rows=[close])
+
+
+def help_text(content: Content, lang: str) -> str:
+    """What the bot can do, and its commands."""
+    return content.text(lang, "help.text")

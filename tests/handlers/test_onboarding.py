@@ -1,0 +1,217 @@
+"""Onboarding end to end: a new rep sets everything up by tapping and typing, in both languages."""
+
+from __future__ import annotations
+
+from datetime import time
+
+from bot.coach.profile import Schedule
+from tests.handlers.conftest import Harness, onboarded
+
+
+async def test_onboarding_in_german_by_taps_and_typing(harness: Harness) -> None:
+    user = harness.user(1001, "de")
+    user.send_command("start")
+    first = await user.next_message()
+    assert "Vertriebscoach" in first.text
+    assert "Sprache" in first.text
+    assert first.button_labels == ["🇩🇪 Deutsch", "🇬🇧 English"]
+
+    press = user.press("🇩🇪 Deutsch")
+    tz_question = await user.next_message()
+    assert "Wo arbeitest du" in tz_question.text
+    assert "📍 Standort teilen" in user.reply_keyboard_labels
+    assert "✓ Sprache: Deutsch" in first.text, "the answered question shows the answer"
+    assert first.button_labels == [], "old buttons are gone"
+    assert user.callback_answer(press["callback_query"]["id"]) is not None
+
+    user.send_text("Muenchen")
+    confirmation = await user.next_message()
+    assert "Europe/Berlin" in confirmation.text
+    assert "10:30" in confirmation.text  # 09:30 UTC is 10:30 in Berlin in November
+    assert user.reply_keyboard is None, "the location keyboard is removed"
+    days = await user.next_message()
+    assert "An welchen Tagen" in days.text
+    assert days.button_labels[:7] == ["✅ Mo", "✅ Di", "✅ Mi", "✅ Do", "✅ Fr", "▫️ Sa", "▫️ So"]
+
+    user.press("d:4")
+    await user.wait_for(lambda: days.button_labels[4] == "▫️ Fr")
+    user.press("d:5")
+    await user.wait_for(lambda: days.button_labels[5] == "✅ Sa")
+    user.press("Fertig")
+    morning = await user.next_message()
+    assert "morgens" in morning.text
+    assert "✓ Arbeitstage: Mo–Do, Sa" in days.text
+
+    user.send_text("halb acht")
+    block = await user.next_message()
+    assert block.text.startswith("✓ Morgen-Impuls um 07:30 Uhr")
+    assert "Telefonblock" in block.text
+
+    user.press("10:00")
+    length = await user.next_message()
+    assert "Wie lange" in length.text
+    user.press("90 Min.")
+    evening = await user.next_message()
+    assert "abends" in evening.text
+    assert "bis 11:30 Uhr" in length.text
+
+    user.send_text("18 Uhr")
+    done = await user.next_message()
+    assert "Fertig eingerichtet" in done.text
+    assert "Mo–Do, Sa" in done.text
+    assert "10:00–11:30 Uhr (90 Min.)" in done.text
+    assert user.reply_keyboard_labels == ["⚙️ Einstellungen", "❓ Hilfe"]
+
+    profile = await harness.storage.users.get(1001)
+    assert profile is not None
+    assert profile.onboarded
+    assert profile.language == "de"
+    assert profile.timezone == "Europe/Berlin"
+    assert profile.schedule == Schedule(
+        frozenset({0, 1, 2, 3, 5}), time(7, 30), time(10, 0), 90, time(18, 0)
+    )
+    assert await harness.storage.flows.get(1001) is None
+
+
+async def test_onboarding_in_english_with_location(harness: Harness) -> None:
+    user = harness.user(1002, "en-GB")
+    user.send_command("start")
+    first = await user.next_message()
+    assert "sales coach" in first.text
+    user.press("a:lang:en")
+    await user.next_message()
+    assert "📍 Share location" in user.reply_keyboard_labels
+    user.share_location(40.7128, -74.0060)  # New York
+    confirmation = await user.next_message()
+    assert "America/New_York" in confirmation.text
+    await user.next_message()
+    user.send_text("Mon-Fri")
+    morning = await user.next_message()
+    assert morning.text.startswith("✓ Working days: Mon–Fri")
+    user.send_text("7:45am")
+    await user.next_message()
+    user.send_text("9")
+    await user.next_message()
+    user.send_text("1.5 h")
+    evening = await user.next_message()
+    assert "until 10:30" in evening.text
+    user.send_text("half past five")
+    done = await user.next_message()
+    assert "All set" in done.text
+    assert user.reply_keyboard_labels == ["⚙️ Settings", "❓ Help"]
+
+    profile = await harness.storage.users.get(1002)
+    assert profile is not None
+    assert (profile.language, profile.timezone) == ("en", "America/New_York")
+    assert profile.schedule == Schedule(
+        frozenset(range(5)), time(7, 45), time(9, 0), 90, time(17, 30)
+    )
+
+
+async def test_switching_language_during_onboarding(harness: Harness) -> None:
+    user = harness.user(1003, "de")
+    user.send_command("start")
+    await user.next_message()
+    user.press("🇬🇧 English")
+    question = await user.next_message()
+    assert "Where do you work?" in question.text
+    profile = await harness.storage.users.get(1003)
+    assert profile is not None
+    assert profile.language == "en"
+
+
+async def test_unknown_telegram_language_gets_the_default(harness: Harness) -> None:
+    user = harness.user(1004, "fr")
+    user.send_command("start")
+    first = await user.next_message()
+    assert "Vertriebscoach" in first.text
+    nobody = harness.user(1005, None)
+    nobody.send_command("start")
+    assert "Vertriebscoach" in (await nobody.next_message()).text
+
+
+async def test_restart_in_the_middle_of_onboarding_continues(harness: Harness) -> None:
+    user = harness.user(1006, "de")
+    user.send_command("start")
+    await user.next_message()
+    user.press("🇩🇪 Deutsch")
+    await user.next_message()
+    user.send_text("Wien")
+    await user.next_message()
+    days = await user.next_message()
+    user.press("d:0")
+    await user.wait_for(lambda: days.button_labels[0] == "▫️ Mo")
+
+    await harness.restart()
+
+    user.press("Fertig")  # the toggled selection survived the restart
+    morning = await user.next_message()
+    assert "✓ Arbeitstage: Di–Fr" in days.text
+    assert "morgens" in morning.text
+    user.send_text("8")
+    assert "Telefonblock" in (await user.next_message()).text
+
+    await harness.restart()
+    user.send_command("start")
+    resumed = await user.next_message()
+    assert "mitten in der Einrichtung" in resumed.text
+    assert "Telefonblock" in resumed.text
+    user.send_text("9:15")
+    assert "Wie lange" in (await user.next_message()).text
+    profile = await harness.storage.users.get(1006)
+    assert profile is not None
+    assert profile.timezone == "Europe/Vienna"
+    assert profile.schedule.block_start == time(9, 15)
+    assert profile.schedule.working_days == frozenset({1, 2, 3, 4})
+
+
+async def test_start_again_after_onboarding_says_welcome_back(harness: Harness) -> None:
+    user = await onboarded(harness, 1007)
+    user.send_command("start")
+    again = await user.next_message()
+    assert "wieder da" in again.text
+    assert user.reply_keyboard_labels == ["⚙️ Einstellungen", "❓ Hilfe"]
+
+
+async def test_cancel_during_onboarding_keeps_defaults(harness: Harness) -> None:
+    user = harness.user(1008, "de")
+    user.send_command("start")
+    await user.next_message()
+    user.press("🇩🇪 Deutsch")
+    await user.next_message()
+    user.send_command("cancel")
+    done = await user.next_message()
+    assert "Einrichtung abgebrochen" in done.text
+    assert "08:00" in done.text
+    assert user.reply_keyboard_labels == ["⚙️ Einstellungen", "❓ Hilfe"]
+    profile = await harness.storage.users.get(1008)
+    assert profile is not None
+    assert profile.onboarded
+    assert await harness.storage.flows.get(1008) is None
+
+
+async def test_days_done_by_typing_and_none_selected(harness: Harness) -> None:
+    user = harness.user(1009, "de")
+    user.send_command("start")
+    await user.next_message()
+    user.press("🇩🇪 Deutsch")
+    await user.next_message()
+    user.send_text("Graz")
+    await user.next_message()
+    days = await user.next_message()
+    for day in range(5):
+        user.press(f"d:{day}")
+    await user.wait_for(lambda: all(label.startswith("▫️") for label in days.button_labels[:7]))
+    press = user.press("Fertig")
+    alert = await user.wait_for(lambda: user.callback_answer(press["callback_query"]["id"]))
+    assert alert.show_alert
+    assert alert.text == "Wähle mindestens einen Tag aus."
+    user.send_text("passt")
+    assert "mindestens einen Tag" in (await user.next_message()).text
+    user.press("d:2", message=days)
+    await user.wait_for(lambda: days.button_labels[2] == "✅ Mi")
+    user.send_text("Passt ")
+    assert (await user.next_message()).text.startswith("✓ Arbeitstage: Mi")
+    profile = await harness.storage.users.get(1009)
+    assert profile is not None
+    assert profile.schedule.working_days == frozenset({2})

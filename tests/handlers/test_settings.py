@@ -1,0 +1,199 @@
+"""/settings end to end: every value can be changed, by tap or by typing, and bad input is kind."""
+
+from __future__ import annotations
+
+from datetime import time
+
+import pytest
+
+from bot.sandbox import SandboxMessage, SandboxUser
+from tests.handlers.conftest import Harness, onboarded
+
+
+async def open_settings(user: SandboxUser) -> None:
+    user.tap_reply("⚙️ Einstellungen")
+    overview = await user.next_message()
+    assert "Deine Einstellungen" in overview.text
+    assert "✖️ Schließen" in overview.button_labels
+
+
+async def test_overview_shows_every_value(harness: Harness) -> None:
+    user = await onboarded(harness, 2001)
+    user.send_command("settings")
+    overview = await user.next_message()
+    for expected in (
+        "Deutsch",
+        "Europe/Berlin (UTC+01:00)",
+        "Mo–Fr",
+        "08:00",
+        "09:00–10:00",
+        "60 Min.",
+        "17:30",
+    ):
+        assert expected in overview.text
+    assert len(overview.button_labels) == 8
+    user.press("s:x")
+    await user.wait_for(lambda: overview.button_labels == [])
+
+
+async def test_change_every_setting(harness: Harness) -> None:
+    user = await onboarded(harness, 2002)
+
+    await open_settings(user)
+    user.press("s:tz")
+    await user.next_message()
+    user.send_text("Zürich")
+    confirm = await user.next_message()
+    assert "Europe/Zurich" in confirm.text
+    assert user.reply_keyboard_labels == ["⚙️ Einstellungen", "❓ Hilfe"], "menu is back"
+    assert "Europe/Zurich" in (await user.next_message()).text  # the overview again
+
+    user.press("s:days")
+    days = await user.next_message()
+    user.press("d:5")
+    await user.wait_for(lambda: days.button_labels[5] == "✅ Sa")
+    user.press("d:ok")
+    assert "Mo–Sa" in (await user.next_message()).text
+
+    user.press("s:morning")
+    await user.next_message()
+    user.send_text("viertel vor acht")
+    assert "07:45" in (await user.next_message()).text
+
+    user.press("s:block")
+    await user.next_message()
+    user.press("14:00")
+    assert "14:00–15:00" in (await user.next_message()).text
+
+    user.press("s:blen")
+    await user.next_message()
+    user.send_text("2 Stunden")
+    assert "14:00–16:00" in (await user.next_message()).text
+
+    user.press("s:evening")
+    await user.next_message()
+    user.send_text("19:15")
+    assert "19:15" in (await user.next_message()).text
+
+    user.press("s:lang")
+    await user.next_message()
+    user.press("🇬🇧 English")
+    switched = await user.next_message()
+    assert "Language: English" in switched.text
+    assert user.reply_keyboard_labels == ["⚙️ Settings", "❓ Help"]
+    overview = await user.next_message()
+    assert "Your settings" in overview.text
+    assert "Mon–Sat" in overview.text
+
+    profile = await harness.storage.users.get(2002)
+    assert profile is not None
+    assert (profile.language, profile.timezone) == ("en", "Europe/Zurich")
+    s = profile.schedule
+    assert s.working_days == frozenset(range(6))
+    assert (s.morning_ping, s.block_start, s.block_minutes, s.evening_checkin) == (
+        time(7, 45),
+        time(14, 0),
+        120,
+        time(19, 15),
+    )
+    assert await harness.storage.flows.get(2002) is None
+
+
+@pytest.mark.parametrize(
+    ("field", "bad", "error"),
+    [
+        ("s:morning", "25:99", "nicht als Uhrzeit"),
+        ("s:evening", "🙂", "nicht als Uhrzeit"),
+        ("s:tz", "Atlantis-City", "finde ich leider nicht"),
+        ("s:tz", "UTC+19", "finde ich leider nicht"),
+        ("s:days", "Funday", "nicht als Wochentage"),
+        ("s:blen", "0", "nicht als Dauer"),
+        ("s:blen", "-30", "nicht als Dauer"),
+        ("s:lang", "Klingonisch", "Deutsch und Englisch"),
+    ],
+)
+async def test_bad_answers_are_explained_and_change_nothing(
+    harness: Harness, field: str, bad: str, error: str
+) -> None:
+    user = await onboarded(harness, 2003)
+    before = await harness.storage.users.get(2003)
+    await open_settings(user)
+    user.press(field)
+    await user.next_message()
+    user.send_text(bad)
+    reply = await user.next_message()
+    assert error in reply.text
+    assert await harness.storage.users.get(2003) == before
+    flow = await harness.storage.flows.get(2003)
+    assert flow is not None
+    assert flow.step == field[2:], "still waiting for an answer"
+
+
+async def test_block_past_midnight_is_refused(harness: Harness) -> None:
+    user = await onboarded(harness, 2004)
+    await open_settings(user)
+    user.press("s:block")
+    await user.next_message()
+    user.send_text("23:30")
+    reply = await user.next_message()
+    assert "über Mitternacht" in reply.text
+    profile = await harness.storage.users.get(2004)
+    assert profile is not None
+    assert profile.schedule.block_start == time(9, 0)
+
+
+async def test_cancel_leaves_a_settings_question(harness: Harness) -> None:
+    user = await onboarded(harness, 2005)
+    await open_settings(user)
+    user.press("s:morning")
+    await user.next_message()
+    user.send_command("cancel")
+    assert "Abgebrochen" in (await user.next_message()).text
+    assert await harness.storage.flows.get(2005) is None
+    user.send_command("cancel")
+    assert "nichts" in (await user.next_message()).text
+    user.send_text("07:00")  # no longer an answer: not understood, nothing changed
+    assert "nichts anfangen" in (await user.next_message()).text
+    profile = await harness.storage.users.get(2005)
+    assert profile is not None
+    assert profile.schedule.morning_ping == time(8, 0)
+
+
+async def test_outdated_button_gets_a_toast(harness: Harness) -> None:
+    user = harness.user(2006, "de")
+    user.send_command("start")
+    await user.next_message()
+    user.press("🇩🇪 Deutsch")
+    await user.next_message()
+    user.send_text("Berlin")
+    await user.next_message()
+    days = await user.next_message()
+    user.send_text("Mo-Fr")  # answered by typing: the toggles stay on the old message
+    await user.next_message()
+    press = user.press("d:6", message=days)
+    answer = await user.wait_for(lambda: user.callback_answer(press["callback_query"]["id"]))
+    assert answer.text == "Dieser Knopf ist nicht mehr aktuell."
+    profile = await harness.storage.users.get(2006)
+    assert profile is not None
+    assert profile.schedule.working_days == frozenset(range(5))
+
+
+@pytest.mark.parametrize("data", ["a:blen:7", "a:blen:x", "a:morning:2599", "a:lang:fr", "zz:9"])
+async def test_forged_button_data_changes_nothing(harness: Harness, data: str) -> None:
+    user = await onboarded(harness, 2007)
+    before = await harness.storage.users.get(2007)
+    await open_settings(user)
+    field = data.split(":")[1] if data.startswith("a:") else "blen"
+    user.press(f"s:{field}")
+    question = await user.next_message()
+    forged = SandboxMessage(
+        data={
+            **question.data,
+            "reply_markup": {"inline_keyboard": [[{"text": "x", "callback_data": data}]]},
+        },
+        outgoing=True,
+    )
+    press = user.press(data, message=forged)
+    answer = await user.wait_for(lambda: user.callback_answer(press["callback_query"]["id"]))
+    assert answer.text
+    assert await harness.storage.users.get(2007) == before
