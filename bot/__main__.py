@@ -12,6 +12,7 @@ from pathlib import Path
 
 from bot.config import SANDBOX_TOKEN, Settings, SettingsError, load_settings
 from bot.content import Content, ContentError, load_content
+from bot.logs import setup_logging
 
 DEMO_DATABASE = Path("data/demo.db")
 DEMO_USER_ID = 4242
@@ -36,20 +37,11 @@ def _fail(content: Content, error: SettingsError) -> int:
     return EXIT_CONFIG
 
 
-def _setup_logging(level: str) -> None:
-    logging.basicConfig(
-        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
-    )
-    # httpx logs every request URL, and Telegram URLs contain the bot token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
-
-
 def run(content: Content, settings: Settings) -> int:
     """Run the real bot with long polling until Ctrl+C."""
     from bot.app import build_application
 
-    _setup_logging(settings.log_level)
+    setup_logging(settings.log_level, settings.telegram_bot_token.get_secret_value())
     app = build_application(settings, content)
     _say(content, "running")
     app.run_polling(allowed_updates=None, drop_pending_updates=False)

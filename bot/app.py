@@ -15,6 +15,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaul
 from bot.config import Settings
 from bot.content import Content
 from bot.handlers.context import DEPS_KEY, Deps, utc_now
+from bot.handlers.ordering import PerChatUpdateProcessor
 from bot.handlers.register import register
 from bot.storage import open_storage
 
@@ -22,6 +23,9 @@ log = logging.getLogger(__name__)
 
 # The commands shown in Telegram's menu, in this order; descriptions come from content.
 COMMANDS: tuple[str, ...] = ("start", "settings", "help", "cancel")
+
+# Connections beyond the concurrent updates, for the scheduler and the error handler.
+POOL_HEADROOM = 2
 
 App = Application[Any, Any, Any, Any, Any, Any]
 
@@ -59,6 +63,10 @@ def build_application(
                 max_retries=settings.rate_limit_retries,
             )
         )
+        .concurrent_updates(PerChatUpdateProcessor(settings.concurrent_updates))
+        # httpx checks every pooled connection on every request: keep the pool as small as
+        # the concurrency needs (PTB's default is 256).
+        .connection_pool_size(settings.concurrent_updates + POOL_HEADROOM)
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )

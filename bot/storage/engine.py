@@ -30,7 +30,9 @@ def create_engine(database_url: str, *, echo: bool = False) -> AsyncEngine:
     if url.drivername.startswith("sqlite"):
         if url.database and url.database != ":memory:":
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, echo=echo)
+        # Writes always run in engine.begin() blocks, which end their own transaction; the
+        # rollback on returning a connection would only cost a round trip to SQLite's thread.
+        engine = create_async_engine(url, echo=echo, pool_reset_on_return=None)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     return create_async_engine(url, echo=echo, pool_pre_ping=True)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, delete, select, update
+from sqlalchemy import Row, bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -69,6 +69,43 @@ def _flow(row: Row[Any]) -> FlowState:
     return FlowState(row.flow, row.step, data if isinstance(data, dict) else {})
 
 
+# Statements are built once, with bind parameters: building one (and its cache key) costs
+# SQLAlchemy more than running it on SQLite, and every update runs a few of them.
+_LOAD = (
+    select(users, flow_states.c.flow, flow_states.c.step, flow_states.c.data)
+    .select_from(users.outerjoin(flow_states, flow_states.c.user_id == users.c.id))
+    .where(users.c.id == bindparam("user_id"))
+)
+
+
+_SAVE_PROFILE = (
+    update(users)
+    .where(users.c.id == bindparam("user_id"))
+    .values({c.name: bindparam(c.name) for c in users.c if c.name not in ("id", "created_at")})
+)
+_GET_USER = select(users).where(users.c.id == bindparam("user_id"))
+_INSERT_USER = users.insert()
+_SET_ACTIVE = (
+    update(users)
+    .where(users.c.id == bindparam("user_id"))
+    .values(active=bindparam("active"), updated_at=bindparam("updated_at"))
+)
+_GET_FLOW = select(flow_states).where(flow_states.c.user_id == bindparam("user_id"))
+_CLEAR_FLOW = delete(flow_states).where(flow_states.c.user_id == bindparam("user_id"))
+
+
+def _upsert_statement(dialect_name: str) -> Any:
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    insert = dialect.insert(flow_states)
+    return insert.on_conflict_do_update(
+        index_elements=[flow_states.c.user_id],
+        set_={k: insert.excluded[k] for k in ("flow", "step", "data", "updated_at")},
+    )
+
+
+_UPSERT_FLOW = {name: _upsert_statement(name) for name in ("sqlite", "postgresql")}
+
+
 class UserRepository:
     """Profiles of the reps."""
 
@@ -78,23 +115,13 @@ class UserRepository:
     async def get(self, user_id: int) -> Profile | None:
         """The profile of a user, or None for an unknown user."""
         async with self._engine.connect() as conn:
-            row = (await conn.execute(select(users).where(users.c.id == user_id))).first()
+            row = (await conn.execute(_GET_USER, {"user_id": user_id})).first()
         return _profile(row) if row else None
 
     async def load(self, user_id: int) -> tuple[Profile | None, FlowState | None]:
         """Profile and flow state in one query: what every update needs first."""
-        query = (
-            select(
-                users,
-                flow_states.c.flow,
-                flow_states.c.step,
-                flow_states.c.data,
-            )
-            .select_from(users.outerjoin(flow_states, flow_states.c.user_id == users.c.id))
-            .where(users.c.id == user_id)
-        )
         async with self._engine.connect() as conn:
-            row = (await conn.execute(query)).first()
+            row = (await conn.execute(_LOAD, {"user_id": user_id})).first()
         if row is None:
             return None, None
         return _profile(row), (_flow(row) if row.flow is not None else None)
@@ -104,7 +131,7 @@ class UserRepository:
         values = {"id": profile.user_id, **_profile_values(profile)}
         try:
             async with self._engine.begin() as conn:
-                await conn.execute(users.insert().values(created_at=now, updated_at=now, **values))
+                await conn.execute(_INSERT_USER, {"created_at": now, "updated_at": now, **values})
         except IntegrityError:
             existing = await self.get(profile.user_id)
             if existing is None:
@@ -115,17 +142,13 @@ class UserRepository:
     async def save(self, profile: Profile, now: datetime) -> None:
         """Write every profile field of an existing user."""
         async with self._engine.begin() as conn:
-            await conn.execute(
-                update(users)
-                .where(users.c.id == profile.user_id)
-                .values(updated_at=now, **_profile_values(profile))
-            )
+            await _save_profile(conn, profile, now)
 
     async def set_active(self, user_id: int, active: bool, now: datetime) -> None:
         """Mark a user (in)active, e.g. after they blocked the bot."""
         async with self._engine.begin() as conn:
             await conn.execute(
-                update(users).where(users.c.id == user_id).values(active=active, updated_at=now)
+                _SET_ACTIVE, {"user_id": user_id, "active": active, "updated_at": now}
             )
 
 
@@ -138,9 +161,7 @@ class FlowRepository:
     async def get(self, user_id: int) -> FlowState | None:
         """The user's open flow, or None."""
         async with self._engine.connect() as conn:
-            row = (
-                await conn.execute(select(flow_states).where(flow_states.c.user_id == user_id))
-            ).first()
+            row = (await conn.execute(_GET_FLOW, {"user_id": user_id})).first()
         return _flow(row) if row else None
 
     async def set(self, user_id: int, state: FlowState, now: datetime) -> None:
@@ -151,8 +172,13 @@ class FlowRepository:
     async def clear(self, user_id: int) -> bool:
         """Leave any flow; True if there was one."""
         async with self._engine.begin() as conn:
-            result = await conn.execute(delete(flow_states).where(flow_states.c.user_id == user_id))
+            result = await conn.execute(_CLEAR_FLOW, {"user_id": user_id})
         return bool(result.rowcount)
+
+
+async def _save_profile(conn: AsyncConnection, profile: Profile, now: datetime) -> None:
+    values = {"user_id": profile.user_id, "updated_at": now, **_profile_values(profile)}
+    await conn.execute(_SAVE_PROFILE, values)
 
 
 async def _upsert_flow(
@@ -165,14 +191,7 @@ async def _upsert_flow(
         "data": json.dumps(dict(state.data), ensure_ascii=False, separators=(",", ":")),
         "updated_at": now,
     }
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    insert = dialect.insert(flow_states).values(**values)
-    await conn.execute(
-        insert.on_conflict_do_update(
-            index_elements=[flow_states.c.user_id],
-            set_={k: insert.excluded[k] for k in ("flow", "step", "data", "updated_at")},
-        )
-    )
+    await conn.execute(_UPSERT_FLOW[conn.dialect.name], values)
 
 
 class Storage:
@@ -186,15 +205,9 @@ class Storage:
     async def save_step(self, profile: Profile, flow: FlowState | None, now: datetime) -> None:
         """Store a profile change and the flow's next step (None: flow done) atomically."""
         async with self.engine.begin() as conn:
-            await conn.execute(
-                update(users)
-                .where(users.c.id == profile.user_id)
-                .values(updated_at=now, **_profile_values(profile))
-            )
+            await _save_profile(conn, profile, now)
             if flow is None:
-                await conn.execute(
-                    delete(flow_states).where(flow_states.c.user_id == profile.user_id)
-                )
+                await conn.execute(_CLEAR_FLOW, {"user_id": profile.user_id})
             else:
                 await _upsert_flow(conn, profile.user_id, flow, now)
 

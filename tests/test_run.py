@@ -1,0 +1,47 @@
+"""`sales-coach run` as an operator starts it: a real process, long polling a Bot API."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+from bot.config import SANDBOX_TOKEN
+from bot.sandbox import Sandbox
+
+
+async def test_run_serves_updates_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
+    async with Sandbox(bot_username="SalesCoachBot") as sandbox:
+        env = {
+            **os.environ,
+            "TELEGRAM_BOT_TOKEN": SANDBOX_TOKEN,
+            "TELEGRAM_API_BASE_URL": sandbox.base_url,
+            "TELEGRAM_API_FILE_URL": sandbox.base_file_url,
+            "DATABASE_URL": f"sqlite:///{tmp_path}/run.db",
+            "LOG_LEVEL": "DEBUG",
+        }
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            env=env,
+            cwd=tmp_path,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        try:
+            user = sandbox.user(501, language_code="en")
+            user.send_command("start")
+            reply = await user.next_message(timeout=30)
+            assert "sales coach" in reply.text
+        finally:
+            process.send_signal(signal.SIGTERM)
+            out, err = await asyncio.wait_for(process.communicate(), timeout=30)
+        assert process.returncode == 0
+        assert (tmp_path / "run.db").exists(), "migrations ran on start"
+        log = out.decode() + err.decode()
+        assert SANDBOX_TOKEN not in log, "the token never reaches the log"
+        assert SANDBOX_TOKEN.split(":")[1] not in log
