@@ -22,7 +22,17 @@ from bot.storage import open_storage
 log = logging.getLogger(__name__)
 
 # The commands shown in Telegram's menu, in this order; descriptions come from content.
-COMMANDS: tuple[str, ...] = ("start", "settings", "help", "cancel")
+COMMANDS: tuple[str, ...] = (
+    "today",
+    "log",
+    "goals",
+    "week",
+    "audit",
+    "settings",
+    "help",
+    "cancel",
+    "start",
+)
 
 # Connections beyond the concurrent updates, for the scheduler and the error handler.
 POOL_HEADROOM = 2

@@ -30,6 +30,8 @@ class Profile:
     schedule: Schedule = field(default_factory=Schedule)
     onboarded: bool = False
     active: bool = True
+    # Holiday region such as "DE-BY"; None means the country of the timezone.
+    region: str | None = None
 
     def with_schedule(self, **changes: object) -> Profile:
         """A copy with some schedule fields changed."""

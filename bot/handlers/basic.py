@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from telegram import Update
 
+from bot.handlers import audit, goals
 from bot.handlers.context import Session, with_session
-from bot.handlers.flows import answer_location, answer_text, quote
+from bot.handlers.flows import ONBOARDING, SETTINGS, answer_location, answer_text, quote
 from bot.handlers.keyboards import main_menu, menu_command
 from bot.handlers.settings import show_settings
+from bot.handlers.today import log_from_text, show_today
 from bot.handlers.views import help_text
+from bot.handlers.week import show_week
 
 
 async def show_help(s: Session) -> None:
@@ -16,6 +21,22 @@ async def show_help(s: Session) -> None:
     onboarded = s.profile is not None and s.profile.onboarded
     markup = main_menu(s.deps.content, s.lang) if onboarded else None
     await s.send(help_text(s.deps.content, s.lang), markup)
+
+
+MENU: dict[str, Callable[[Session], Awaitable[None]]] = {
+    "today": show_today,
+    "week": show_week,
+    "goals": goals.start_goals,
+    "settings": show_settings,
+    "help": show_help,
+}
+# Which flow takes a typed text while it waits for an answer.
+FLOW_ANSWERS: dict[str, Callable[[Session, str], Awaitable[bool]]] = {
+    ONBOARDING: answer_text,
+    SETTINGS: answer_text,
+    goals.FLOW: goals.answer_text,
+    audit.FLOW: audit.answer_text,
+}
 
 
 @with_session
@@ -31,17 +52,23 @@ async def on_text(update: Update, s: Session) -> None:
     if message is None or message.text is None:
         return
     command = menu_command(s.deps.content, message.text)
-    if command == "help":
-        await show_help(s)
-    elif command == "settings":
-        await show_settings(s)
-    elif await answer_text(s, message.text):
+    if command is not None:
+        await MENU[command](s)
+    elif await _answer(s, message.text) or await log_from_text(s, message.text):
         return
     elif s.profile is None:
         await s.say("common.start_first")
     else:
         markup = main_menu(s.deps.content, s.lang) if s.profile.onboarded else None
         await s.say("common.not_understood", markup, input=quote(message.text))
+
+
+async def _answer(s: Session, text: str) -> bool:
+    """Hand a text to the flow that waits for an answer, if any."""
+    if s.flow is None:
+        return False
+    answer = FLOW_ANSWERS.get(s.flow.flow)
+    return answer is not None and await answer(s, text)
 
 
 @with_session

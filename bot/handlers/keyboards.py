@@ -14,8 +14,17 @@ from telegram import (
 from bot.content import Content
 
 # Main-menu buttons in the order they appear, as content keys; each maps to a command.
-MAIN_MENU: tuple[tuple[str, ...], ...] = (("menu.settings", "menu.help"),)
-MENU_COMMANDS: dict[str, str] = {"menu.settings": "settings", "menu.help": "help"}
+MAIN_MENU: tuple[tuple[str, ...], ...] = (
+    ("menu.today", "menu.week"),
+    ("menu.goals", "menu.settings", "menu.help"),
+)
+MENU_COMMANDS: dict[str, str] = {
+    "menu.today": "today",
+    "menu.week": "week",
+    "menu.goals": "goals",
+    "menu.settings": "settings",
+    "menu.help": "help",
+}
 
 
 def main_menu(content: Content, lang: str) -> ReplyKeyboardMarkup:

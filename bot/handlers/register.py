@@ -6,7 +6,7 @@ from typing import Any
 
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.handlers import basic, errors, flows, onboarding, settings
+from bot.handlers import audit, basic, errors, flows, goals, onboarding, settings, today, week
 
 PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
 
@@ -18,10 +18,19 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CommandHandler("help", basic.help_command, filters=PRIVATE))
     app.add_handler(CommandHandler("settings", settings.show, filters=PRIVATE))
     app.add_handler(CommandHandler("cancel", onboarding.cancel, filters=PRIVATE))
+    app.add_handler(CommandHandler("today", today.today_command, filters=PRIVATE))
+    app.add_handler(CommandHandler("log", today.log_command, filters=PRIVATE))
+    app.add_handler(CommandHandler("goals", goals.goals_command, filters=PRIVATE))
+    app.add_handler(CommandHandler("week", week.week_command, filters=PRIVATE))
+    app.add_handler(CommandHandler("audit", audit.audit_command, filters=PRIVATE))
 
     app.add_handler(CallbackQueryHandler(flows.on_answer_button, pattern=r"^a:"))
     app.add_handler(CallbackQueryHandler(flows.on_day_button, pattern=r"^d:"))
     app.add_handler(CallbackQueryHandler(settings.on_button, pattern=r"^s:"))
+    app.add_handler(CallbackQueryHandler(today.on_tap, pattern=r"^t:"))
+    app.add_handler(CallbackQueryHandler(goals.on_button, pattern=r"^g:"))
+    app.add_handler(CallbackQueryHandler(week.on_button, pattern=r"^w:"))
+    app.add_handler(CallbackQueryHandler(audit.on_button, pattern=r"^u:"))
     app.add_handler(CallbackQueryHandler(flows.on_unknown_button))
 
     app.add_handler(MessageHandler(PRIVATE & filters.COMMAND, basic.unknown_command))

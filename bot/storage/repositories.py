@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.coach.profile import Profile, Schedule
 from bot.coach.weekdays import weekdays_from_str, weekdays_to_str
+from bot.storage.activity import ActivityRepository
 from bot.storage.tables import flow_states, users
 
 
@@ -42,6 +43,7 @@ def _profile(row: Row[Any]) -> Profile:
         ),
         onboarded=row.onboarded,
         active=row.active,
+        region=row.region,
     )
 
 
@@ -58,6 +60,7 @@ def _profile_values(profile: Profile) -> dict[str, Any]:
         "evening_checkin": s.evening_checkin,
         "onboarded": profile.onboarded,
         "active": profile.active,
+        "region": profile.region,
     }
 
 
@@ -201,6 +204,7 @@ class Storage:
         self.engine = engine
         self.users = UserRepository(engine)
         self.flows = FlowRepository(engine)
+        self.activity = ActivityRepository(engine)
 
     async def save_step(self, profile: Profile, flow: FlowState | None, now: datetime) -> None:
         """Store a profile change and the flow's next step (None: flow done) atomically."""

@@ -6,7 +6,9 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Date,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -41,6 +43,8 @@ users = Table(
     Column("block_minutes", Integer, nullable=False),
     Column("evening_checkin", Time, nullable=False),
     Column("onboarded", Boolean, nullable=False, default=False),
+    # Public holidays come from this region ("DE-BY", "AT"); None: from the timezone's country.
+    Column("region", String(10), nullable=True),
     Column("active", Boolean, nullable=False, default=True),
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
@@ -61,4 +65,78 @@ flow_states = Table(
     Column("step", String(32), nullable=False),
     Column("data", Text, nullable=False, default="{}"),
     Column("updated_at", UtcDateTime, nullable=False),
+)
+
+# The rep's daily targets, set from a goal funnel, typed directly or adopted from the audit.
+targets = Table(
+    "targets",
+    metadata,
+    Column(
+        "user_id",
+        BigInteger,
+        ForeignKey("users.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    ),
+    Column("dials", Integer, nullable=False),
+    Column("conversations", Integer, nullable=False),
+    Column("appointments", Integer, nullable=False),
+    Column("contacts", Integer, nullable=False),
+    Column("source", String(16), nullable=False),
+    # The goal inputs behind funnel targets, as JSON, so /goals can show and edit them.
+    Column("goal", Text, nullable=True),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+# One row per rep and local day: the running totals. `version` grows with every change, so a
+# button rendered at version n only counts once (double taps) and never on a stale message.
+activity_days = Table(
+    "activity_days",
+    metadata,
+    Column(
+        "user_id",
+        BigInteger,
+        ForeignKey("users.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    ),
+    Column("day", Date, primary_key=True),
+    Column("dials", Integer, nullable=False, default=0),
+    Column("conversations", Integer, nullable=False, default=0),
+    Column("appointments", Integer, nullable=False, default=0),
+    Column("contacts", Integer, nullable=False, default=0),
+    # The dial target in force that day: streaks judge a day by its own target.
+    Column("target_dials", Integer, nullable=False, default=0),
+    Column("version", Integer, nullable=False, default=0),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+# Every change to a day, so the last one can be undone and numbers can be audited.
+activity_events = Table(
+    "activity_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_id", BigInteger, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("dials", Integer, nullable=False),
+    Column("conversations", Integer, nullable=False),
+    Column("appointments", Integer, nullable=False),
+    Column("contacts", Integer, nullable=False),
+    Column("source", String(16), nullable=False),
+    Column("undone", Boolean, nullable=False, default=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Index("ix_activity_events_user_day", "user_id", "day"),
+)
+
+# Results of the prospecting self-check, kept so a retake can show the change.
+audits = Table(
+    "audits",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_id", BigInteger, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("answers", Text, nullable=False),
+    Column("score", Integer, nullable=False),
+    Column("suggested", Text, nullable=False),
+    Column("taken_at", UtcDateTime, nullable=False),
+    Index("ix_audits_user", "user_id"),
 )

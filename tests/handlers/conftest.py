@@ -16,6 +16,9 @@ from bot.handlers.context import DEPS_KEY, Deps
 from bot.sandbox import Sandbox, SandboxUser
 from bot.storage import Storage
 
+MENU_DE = ["📞 Heute", "📈 Woche", "🎯 Ziele", "⚙️ Einstellungen", "❓ Hilfe"]
+MENU_EN = ["📞 Today", "📈 Week", "🎯 Goals", "⚙️ Settings", "❓ Help"]
+
 
 @dataclass
 class Clock:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import time
 
 from bot.coach.profile import Schedule
-from tests.handlers.conftest import Harness, onboarded
+from tests.handlers.conftest import MENU_DE, MENU_EN, Harness, onboarded
 
 
 async def test_onboarding_in_german_by_taps_and_typing(harness: Harness) -> None:
@@ -60,7 +60,7 @@ async def test_onboarding_in_german_by_taps_and_typing(harness: Harness) -> None
     assert "Fertig eingerichtet" in done.text
     assert "Mo–Do, Sa" in done.text
     assert "10:00–11:30 Uhr (90 Min.)" in done.text
-    assert user.reply_keyboard_labels == ["⚙️ Einstellungen", "❓ Hilfe"]
+    assert user.reply_keyboard_labels == MENU_DE
 
     profile = await harness.storage.users.get(1001)
     assert profile is not None
@@ -98,7 +98,7 @@ async def test_onboarding_in_english_with_location(harness: Harness) -> None:
     user.send_text("half past five")
     done = await user.next_message()
     assert "All set" in done.text
-    assert user.reply_keyboard_labels == ["⚙️ Settings", "❓ Help"]
+    assert user.reply_keyboard_labels == MENU_EN
 
     profile = await harness.storage.users.get(1002)
     assert profile is not None
@@ -170,7 +170,7 @@ async def test_start_again_after_onboarding_says_welcome_back(harness: Harness) 
     user.send_command("start")
     again = await user.next_message()
     assert "wieder da" in again.text
-    assert user.reply_keyboard_labels == ["⚙️ Einstellungen", "❓ Hilfe"]
+    assert user.reply_keyboard_labels == MENU_DE
 
 
 async def test_cancel_during_onboarding_keeps_defaults(harness: Harness) -> None:
@@ -183,7 +183,7 @@ async def test_cancel_during_onboarding_keeps_defaults(harness: Harness) -> None
     done = await user.next_message()
     assert "Einrichtung abgebrochen" in done.text
     assert "08:00" in done.text
-    assert user.reply_keyboard_labels == ["⚙️ Einstellungen", "❓ Hilfe"]
+    assert user.reply_keyboard_labels == MENU_DE
     profile = await harness.storage.users.get(1008)
     assert profile is not None
     assert profile.onboarded

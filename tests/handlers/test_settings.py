@@ -7,7 +7,7 @@ from datetime import time
 import pytest
 
 from bot.sandbox import SandboxMessage, SandboxUser
-from tests.handlers.conftest import Harness, onboarded
+from tests.handlers.conftest import MENU_DE, MENU_EN, Harness, onboarded
 
 
 async def open_settings(user: SandboxUser) -> None:
@@ -45,7 +45,7 @@ async def test_change_every_setting(harness: Harness) -> None:
     user.send_text("Zürich")
     confirm = await user.next_message()
     assert "Europe/Zurich" in confirm.text
-    assert user.reply_keyboard_labels == ["⚙️ Einstellungen", "❓ Hilfe"], "menu is back"
+    assert user.reply_keyboard_labels == MENU_DE, "menu is back"
     assert "Europe/Zurich" in (await user.next_message()).text  # the overview again
 
     user.press("s:days")
@@ -80,7 +80,7 @@ async def test_change_every_setting(harness: Harness) -> None:
     user.press("🇬🇧 English")
     switched = await user.next_message()
     assert "Language: English" in switched.text
-    assert user.reply_keyboard_labels == ["⚙️ Settings", "❓ Help"]
+    assert user.reply_keyboard_labels == MENU_EN
     overview = await user.next_message()
     assert "Your settings" in overview.text
     assert "Mon–Sat" in overview.text

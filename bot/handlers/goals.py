@@ -1,0 +1,251 @@
+"""/goals: from a revenue goal to daily targets (the funnel, shown), or daily targets typed in."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, replace
+from datetime import date
+from typing import Any
+
+from telegram import Message, Update
+
+from bot.coach.activity import METRICS, parse_log
+from bot.coach.targets import (
+    DailyTargets,
+    Funnel,
+    FunnelProblem,
+    Goal,
+    Rates,
+    compute_funnel,
+    parse_amount,
+    parse_period,
+    parse_rate,
+    working_days_in_period,
+)
+from bot.handlers.calendars import calendar_for, today_of
+from bot.handlers.context import Session, with_session
+from bot.handlers.flows import quote
+from bot.handlers.keyboards import inline, main_menu
+from bot.storage import FlowState
+
+FLOW = "goals"
+RATE_STEPS = {
+    "rate_dc": "dial_to_conversation",
+    "rate_ca": "conversation_to_appointment",
+    "rate_ad": "appointment_to_deal",
+}
+PERIODS = ("year", "quarter", "month")
+
+
+def number(s: Session, value: float) -> str:
+    """A whole number with the language's thousands separator."""
+    return f"{round(value):,}".replace(",", s.text("common.thousands_separator").strip("'"))
+
+
+def _rates(data: dict[str, Any]) -> Rates:
+    stored = data.get("rates") or {}
+    return Rates(**{k: float(v) for k, v in stored.items() if k in asdict(Rates())})
+
+
+def _percent(rate: float) -> str:
+    return f"{rate * 100:.0f} %" if rate * 100 == round(rate * 100) else f"{rate * 100:.1f} %"
+
+
+async def _ask(s: Session, state: FlowState, prefix: str = "") -> None:
+    step = state.step
+    markup = None
+    values: dict[str, Any] = {}
+    if step == "mode":
+        markup = inline(
+            [
+                (s.text("goals.mode_funnel"), "g:m:funnel"),
+                (s.text("goals.mode_direct"), "g:m:direct"),
+            ],
+            columns=1,
+        )
+    elif step == "period":
+        markup = inline([(s.text(f"goals.period.{p}"), f"g:p:{p}") for p in PERIODS], columns=3)
+    elif step == "confirm":
+        markup = inline(
+            [(s.text("goals.adopt"), "g:ok"), (s.text("goals.again"), "g:again")], columns=2
+        )
+    elif step == "rates":
+        rates = _rates(dict(state.data))
+        values = {
+            "dc": _percent(rates.dial_to_conversation),
+            "ca": _percent(rates.conversation_to_appointment),
+            "ad": _percent(rates.appointment_to_deal),
+        }
+        markup = inline(
+            [(s.text("goals.rates_keep"), "g:r:keep"), (s.text("goals.rates_edit"), "g:r:edit")],
+            columns=1,
+        )
+    await s.send(prefix + s.text(f"goals.ask.{step}", **values), markup)
+
+
+async def _go(s: Session, state: FlowState, prefix: str = "") -> None:
+    await s.deps.storage.flows.set(s.user_id, state, s.deps.clock())
+    await _ask(s, state, prefix)
+
+
+async def start_goals(s: Session) -> None:
+    """Show the current targets (if any) and ask how to set new ones."""
+    if s.profile is None or not s.profile.onboarded:
+        await s.say("common.start_first")
+        return
+    stored = await s.deps.storage.activity.targets(s.user_id)
+    prefix = ""
+    if stored is not None:
+        prefix = s.text("goals.current", **_target_values(stored.daily)) + "\n\n"
+    await _go(s, FlowState(FLOW, "mode", {}), prefix)
+
+
+def _target_values(daily: DailyTargets) -> dict[str, int]:
+    return {m: getattr(daily, m) for m in METRICS}
+
+
+@with_session
+async def goals_command(update: Update, s: Session) -> None:
+    """/goals."""
+    await start_goals(s)
+
+
+def _goal(s: Session, data: dict[str, Any], today: date) -> Goal:
+    assert s.profile is not None
+    period = data["period"]
+    calendar = calendar_for(s.profile, today)
+    days = working_days_in_period(period, today, calendar.is_working_day)
+    return Goal(period, float(data["revenue"]), float(data["deal"]), _rates(data), days)
+
+
+async def _compute(s: Session, state: FlowState) -> None:
+    assert s.profile is not None
+    today = today_of(s.profile, s.deps.clock())
+    goal = _goal(s, dict(state.data), today)
+    result = compute_funnel(goal)
+    if isinstance(result, FunnelProblem):
+        problem = s.text(result.key, **{k: _show(s, k, v) for k, v in result.values.items()})
+        # Back to the rates or amounts: the rep fixes the one input that is off.
+        step = "rates" if "rate" in result.key else "revenue"
+        await _go(s, FlowState(FLOW, step, dict(state.data)), problem + "\n\n")
+        return
+    data = {**state.data, "funnel": _target_values(result.per_day), "days": goal.working_days}
+    await s.deps.storage.flows.set(s.user_id, FlowState(FLOW, "confirm", data), s.deps.clock())
+    markup = inline(
+        [(s.text("goals.adopt"), "g:ok"), (s.text("goals.again"), "g:again")], columns=2
+    )
+    notes = [
+        s.text(n.key, **{k: _show(s, k, v) for k, v in n.values.items()}) for n in result.notes
+    ]
+    await s.send("\n\n".join([_math(s, goal, result), *notes]), markup)
+
+
+def _show(s: Session, name: str, value: object) -> object:
+    if name in ("field", "rate") and isinstance(value, str):
+        return s.text(f"targets.{name}.{value}")
+    if isinstance(value, float):
+        return number(s, value) if value >= 1 else _percent(value)
+    if isinstance(value, int):
+        return number(s, value)
+    return value
+
+
+def _math(s: Session, goal: Goal, funnel: Funnel) -> str:
+    return s.text(
+        "goals.math",
+        revenue=number(s, goal.revenue),
+        period=s.text(f"goals.period_of.{goal.period}"),
+        deal=number(s, goal.deal_size),
+        deals=number(s, funnel.deals),
+        appointments=number(s, funnel.appointments),
+        conversations=number(s, funnel.conversations),
+        dials=number(s, funnel.dials),
+        days=goal.working_days,
+        **{f"{m}_day": number(s, getattr(funnel.per_day, m)) for m in METRICS},
+    )
+
+
+async def _store(s: Session, daily: DailyTargets, source: str, goal: dict[str, Any] | None) -> None:
+    await s.deps.storage.activity.set_targets(s.user_id, daily, source, s.deps.clock(), goal)
+    await s.deps.storage.flows.clear(s.user_id)
+    await s.send(s.text("goals.saved", **_target_values(daily)), main_menu(s.deps.content, s.lang))
+
+
+async def answer_text(s: Session, text: str) -> bool:
+    """A typed answer in the goals flow."""
+    state = s.flow
+    if state is None or state.flow != FLOW:
+        return False
+    data = dict(state.data)
+    step = state.step
+    if step == "period":
+        period = parse_period(text)
+        if period is None:
+            await _ask(s, state, s.text("goals.error.period") + "\n\n")
+            return True
+        await _go(s, FlowState(FLOW, "revenue", {**data, "period": period}))
+    elif step in ("revenue", "deal"):
+        amount = parse_amount(text)
+        if amount is None:
+            await _ask(s, state, s.text("goals.error.amount", input=quote(text)) + "\n\n")
+            return True
+        following = "deal" if step == "revenue" else "rates"
+        await _go(s, FlowState(FLOW, following, {**data, step: amount}))
+    elif step in RATE_STEPS:
+        rate = parse_rate(text)
+        if rate is None:
+            await _ask(s, state, s.text("goals.error.rate", input=quote(text)) + "\n\n")
+            return True
+        rates = {**asdict(_rates(data)), RATE_STEPS[step]: rate}
+        steps = list(RATE_STEPS)
+        data = {**data, "rates": rates}
+        if step != steps[-1]:
+            await _go(s, FlowState(FLOW, steps[steps.index(step) + 1], data))
+        else:
+            await _compute(s, FlowState(FLOW, "confirm", data))
+    elif step == "direct":
+        entry = parse_log(text)
+        if entry is None or entry.counts.is_zero or entry.days_back:
+            await _ask(s, state, s.text("goals.error.direct", input=quote(text)) + "\n\n")
+            return True
+        c = entry.counts
+        daily = DailyTargets(c.dials, c.conversations, c.appointments, c.contacts)
+        await _store(s, daily, "manual", None)
+    else:
+        # Steps answered by buttons: repeat the question with its buttons.
+        await _ask(s, state)
+    return True
+
+
+@with_session
+async def on_button(update: Update, s: Session) -> None:
+    """Buttons of the goals flow: mode, period, rates, adopt, again."""
+    query = update.callback_query
+    assert query is not None
+    data = (query.data or "").split(":")
+    state = s.flow
+    if state is None or state.flow != FLOW or s.profile is None:
+        await query.answer(s.text("common.button_outdated"))
+        return
+    await query.answer()
+    if isinstance(query.message, Message):
+        await s.bot.edit_message_reply_markup(s.chat_id, query.message.message_id)
+    stored = dict(state.data)
+    match data[1:]:
+        case ["m", "funnel"] if state.step == "mode":
+            await _go(s, FlowState(FLOW, "period", stored))
+        case ["m", "direct"] if state.step == "mode":
+            await _go(s, FlowState(FLOW, "direct", stored))
+        case ["p", period] if state.step == "period" and period in PERIODS:
+            await _go(s, FlowState(FLOW, "revenue", {**stored, "period": period}))
+        case ["r", "keep"] if state.step == "rates":
+            await _compute(s, replace(state, step="confirm"))
+        case ["r", "edit"] if state.step == "rates":
+            await _go(s, FlowState(FLOW, "rate_dc", stored))
+        case ["ok"] if state.step == "confirm" and "funnel" in stored:
+            daily = DailyTargets(**{m: int(stored["funnel"][m]) for m in METRICS})
+            goal = {k: v for k, v in stored.items() if k != "funnel"}
+            await _store(s, daily, "funnel", goal)
+        case ["again"] if state.step == "confirm":
+            await _go(s, FlowState(FLOW, "period", {}))
+        case _:
+            await s.say("common.button_outdated")

@@ -1,0 +1,94 @@
+"""/week: the last working days as a chart, actual against target, with a two-line summary."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date, timedelta
+
+from telegram import InputFile, Update
+
+from bot.charts import ChartLabels, week_chart
+from bot.coach.activity import METRICS
+from bot.coach.streaks import records, streak, week_summary
+from bot.handlers.calendars import calendar_for, today_of
+from bot.handlers.context import Session, with_session
+from bot.handlers.keyboards import inline
+
+SPANS = (7, 14)
+# Enough calendar days to hold 14 working days around holidays and long weekends.
+LOOKBACK_DAYS = 40
+
+
+async def show_week(s: Session, days: int = 7) -> None:
+    """Send the chart of the last `days` working days with hit rate, streak and best day."""
+    if s.profile is None or not s.profile.onboarded:
+        await s.say("common.start_first")
+        return
+    activity = s.deps.storage.activity
+    today = today_of(s.profile, s.deps.clock())
+    calendar = calendar_for(s.profile, today)
+    stored = await activity.targets(s.user_id)
+    all_days = await activity.all_days(s.user_id)
+    recent = {d: r for d, r in all_days.items() if d >= today - timedelta(days=LOOKBACK_DAYS)}
+    daily = {m: getattr(stored.daily, m) if stored else 0 for m in METRICS}
+    history = {d: {m: r.counts.get(m) for m in METRICS} for d, r in recent.items()}
+    targets = {d: {**daily, "dials": r.target_dials or daily["dials"]} for d, r in recent.items()}
+    for day in calendar.last_working_days(today, days):
+        targets.setdefault(day, daily)
+    summary = week_summary(history, targets, calendar, today, days)
+    labels = ChartLabels(
+        title=s.text("week.title", days=days),
+        metrics={m: s.text(f"week.metric.{m}") for m in METRICS},
+        actual=s.text("week.actual"),
+        target=s.text("week.target"),
+        weekdays=s.deps.content.list(s.lang, "common.weekdays_short"),
+    )
+    # Drawing takes tens of milliseconds: keep the event loop free for other reps.
+    png = await asyncio.to_thread(week_chart, summary.days, labels)
+    dials = {d: r.counts.dials for d, r in all_days.items()}
+    day_targets = {d: r.target_dials or daily["dials"] for d, r in all_days.items()}
+    current = streak(dials, day_targets, calendar, today)
+    best = records(dials)
+    caption = "\n".join(
+        [
+            s.text(
+                "week.summary", hits=summary.hits, total=len(summary.days), rate=summary.hit_rate
+            ),
+            s.text(
+                "week.streak",
+                streak=current.current,
+                best_day=_date(s, summary.best_day.day) if summary.best_day else "–",
+                best_dials=summary.best_day.actual["dials"] if summary.best_day else 0,
+                record=best.best_day_dials,
+            ),
+        ]
+    )
+    other = 14 if days == 7 else 7
+    markup = inline([(s.text("week.switch", days=other), f"w:{other}")], columns=1)
+    await s.bot.send_photo(
+        s.chat_id, InputFile(png, filename="week.png"), caption=caption, reply_markup=markup
+    )
+
+
+def _date(s: Session, day: date) -> str:
+    names = s.deps.content.list(s.lang, "common.weekdays_short")
+    return f"{names[day.weekday()]} {day.day:02d}.{day.month:02d}."
+
+
+@with_session
+async def week_command(update: Update, s: Session) -> None:
+    """/week."""
+    await show_week(s)
+
+
+@with_session
+async def on_button(update: Update, s: Session) -> None:
+    """Switch between 7 and 14 working days ("w:7", "w:14")."""
+    query = update.callback_query
+    assert query is not None
+    value = (query.data or "")[2:]
+    if not value.isdigit() or int(value) not in SPANS:
+        await query.answer(s.text("common.button_outdated"))
+        return
+    await query.answer()
+    await show_week(s, int(value))

@@ -1,0 +1,307 @@
+"""Targets, daily activity with its change log, and audits."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Row, and_, bindparam, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from bot.coach.activity import METRICS, Counts
+from bot.coach.targets import DailyTargets
+from bot.storage.tables import activity_days, activity_events, audits, targets
+
+
+@dataclass(frozen=True, slots=True)
+class StoredTargets:
+    """The rep's daily targets and where they came from."""
+
+    daily: DailyTargets
+    source: str
+    goal: dict[str, Any] | None
+
+
+@dataclass(frozen=True, slots=True)
+class DayRecord:
+    """A rep's totals for one local day; `version` changes with every change."""
+
+    day: date
+    counts: Counts
+    target_dials: int
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class StoredAudit:
+    """One completed prospecting self-check."""
+
+    answers: dict[str, Any]
+    score: int
+    suggested: DailyTargets
+    taken_at: datetime
+
+
+def _counts(row: Row[Any]) -> Counts:
+    return Counts(row.dials, row.conversations, row.appointments, row.contacts)
+
+
+def _targets(data: Mapping[str, Any]) -> DailyTargets:
+    return DailyTargets(**{m: int(data.get(m, 0)) for m in METRICS})
+
+
+def _deltas(counts: Counts) -> dict[str, int]:
+    return {m: counts.get(m) for m in METRICS}
+
+
+_GET_TARGETS = select(targets).where(targets.c.user_id == bindparam("user_id"))
+_GET_DAY = select(activity_days).where(
+    and_(activity_days.c.user_id == bindparam("user_id"), activity_days.c.day == bindparam("day"))
+)
+_HISTORY = (
+    select(activity_days)
+    .where(
+        and_(
+            activity_days.c.user_id == bindparam("user_id"),
+            activity_days.c.day >= bindparam("start"),
+            activity_days.c.day <= bindparam("end"),
+        )
+    )
+    .order_by(activity_days.c.day)
+)
+_ALL_DAYS = select(activity_days).where(activity_days.c.user_id == bindparam("user_id"))
+# UPDATE reserves bind names equal to column names, hence "key_user" and "key_day".
+_ADD = (
+    update(activity_days)
+    .where(
+        and_(
+            activity_days.c.user_id == bindparam("key_user"),
+            activity_days.c.day == bindparam("key_day"),
+        )
+    )
+    .values(
+        {
+            **{m: getattr(activity_days.c, m) + bindparam(f"d_{m}") for m in METRICS},
+            "version": activity_days.c.version + 1,
+            "updated_at": bindparam("now"),
+        }
+    )
+)
+_ADD_IF_CURRENT = _ADD.where(activity_days.c.version == bindparam("expected"))
+_INSERT_EVENT = activity_events.insert()
+_LAST_EVENT = (
+    select(activity_events)
+    .where(
+        and_(
+            activity_events.c.user_id == bindparam("user_id"),
+            activity_events.c.day == bindparam("day"),
+            activity_events.c.undone.is_(False),
+        )
+    )
+    .order_by(activity_events.c.id.desc())
+    .limit(1)
+)
+_MARK_UNDONE = (
+    update(activity_events).where(activity_events.c.id == bindparam("event_id")).values(undone=True)
+)
+_LAST_AUDIT = (
+    select(audits)
+    .where(audits.c.user_id == bindparam("user_id"))
+    .order_by(audits.c.id.desc())
+    .limit(1)
+)
+
+
+def _ensure_day_statement(dialect_name: str) -> Any:
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    return dialect.insert(activity_days).on_conflict_do_nothing(
+        index_elements=[activity_days.c.user_id, activity_days.c.day]
+    )
+
+
+def _upsert_targets_statement(dialect_name: str) -> Any:
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    insert = dialect.insert(targets)
+    columns = (*METRICS, "source", "goal", "updated_at")
+    return insert.on_conflict_do_update(
+        index_elements=[targets.c.user_id], set_={c: insert.excluded[c] for c in columns}
+    )
+
+
+_DIALECTS = ("sqlite", "postgresql")
+_ENSURE_DAY = {name: _ensure_day_statement(name) for name in _DIALECTS}
+_UPSERT_TARGETS = {name: _upsert_targets_statement(name) for name in _DIALECTS}
+
+
+def _record(row: Row[Any]) -> DayRecord:
+    return DayRecord(row.day, _counts(row), row.target_dials, row.version)
+
+
+class ActivityRepository:
+    """Targets, the activity of each day, undo, and audits."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def targets(self, user_id: int) -> StoredTargets | None:
+        """The rep's daily targets, or None when none are set."""
+        async with self._engine.connect() as conn:
+            row = (await conn.execute(_GET_TARGETS, {"user_id": user_id})).first()
+        if row is None:
+            return None
+        goal = json.loads(row.goal) if row.goal else None
+        daily = DailyTargets(row.dials, row.conversations, row.appointments, row.contacts)
+        return StoredTargets(daily, row.source, goal)
+
+    async def set_targets(
+        self,
+        user_id: int,
+        daily: DailyTargets,
+        source: str,
+        now: datetime,
+        goal: dict[str, Any] | None = None,
+    ) -> None:
+        """Replace the rep's daily targets."""
+        values = {
+            "user_id": user_id,
+            **{m: getattr(daily, m) for m in METRICS},
+            "source": source,
+            "goal": json.dumps(goal, ensure_ascii=False) if goal is not None else None,
+            "updated_at": now,
+        }
+        async with self._engine.begin() as conn:
+            await conn.execute(_UPSERT_TARGETS[conn.dialect.name], values)
+
+    async def day(self, user_id: int, day: date) -> DayRecord:
+        """A day's totals (zeros and version 0 when nothing is logged yet)."""
+        async with self._engine.connect() as conn:
+            row = (await conn.execute(_GET_DAY, {"user_id": user_id, "day": day})).first()
+        return _record(row) if row else DayRecord(day, Counts(), 0, 0)
+
+    async def history(self, user_id: int, start: date, end: date) -> dict[date, DayRecord]:
+        """Every logged day from start to end, inclusive."""
+        params = {"user_id": user_id, "start": start, "end": end}
+        async with self._engine.connect() as conn:
+            rows = (await conn.execute(_HISTORY, params)).all()
+        return {row.day: _record(row) for row in rows}
+
+    async def all_days(self, user_id: int) -> dict[date, DayRecord]:
+        """Every logged day of the rep (for records)."""
+        async with self._engine.connect() as conn:
+            rows = (await conn.execute(_ALL_DAYS, {"user_id": user_id})).all()
+        return {row.day: _record(row) for row in rows}
+
+    async def add(
+        self,
+        user_id: int,
+        day: date,
+        delta: Counts,
+        *,
+        source: str,
+        now: datetime,
+        target_dials: int,
+        expected_version: int | None = None,
+    ) -> DayRecord | None:
+        """Add to a day's totals and log the change; None if `expected_version` is outdated."""
+        async with self._engine.begin() as conn:
+            await self._ensure_day(conn, user_id, day, target_dials, now)
+            params = {
+                "key_user": user_id,
+                "key_day": day,
+                "now": now,
+                **{f"d_{m}": delta.get(m) for m in METRICS},
+            }
+            if expected_version is None:
+                await conn.execute(_ADD, params)
+            else:
+                result = await conn.execute(
+                    _ADD_IF_CURRENT, {**params, "expected": expected_version}
+                )
+                if result.rowcount == 0:
+                    return None
+            await conn.execute(
+                _INSERT_EVENT,
+                {
+                    "user_id": user_id,
+                    "day": day,
+                    **_deltas(delta),
+                    "source": source,
+                    "undone": False,
+                    "created_at": now,
+                },
+            )
+            row = (await conn.execute(_GET_DAY, {"user_id": user_id, "day": day})).one()
+        return _record(row)
+
+    async def undo_last(
+        self, user_id: int, day: date, now: datetime, expected_version: int | None = None
+    ) -> tuple[DayRecord, Counts] | None:
+        """Take back the day's latest change; None when there is none or the version is old."""
+        async with self._engine.begin() as conn:
+            event = (await conn.execute(_LAST_EVENT, {"user_id": user_id, "day": day})).first()
+            if event is None:
+                return None
+            undone = _counts(event)
+            params = {
+                "key_user": user_id,
+                "key_day": day,
+                "now": now,
+                **{f"d_{m}": -undone.get(m) for m in METRICS},
+            }
+            statement = _ADD if expected_version is None else _ADD_IF_CURRENT
+            if expected_version is not None:
+                params["expected"] = expected_version
+            result = await conn.execute(statement, params)
+            if result.rowcount == 0:
+                return None
+            await conn.execute(_MARK_UNDONE, {"event_id": event.id})
+            row = (await conn.execute(_GET_DAY, {"user_id": user_id, "day": day})).one()
+        return _record(row), undone
+
+    async def _ensure_day(
+        self, conn: AsyncConnection, user_id: int, day: date, target_dials: int, now: datetime
+    ) -> None:
+        values = {
+            "user_id": user_id,
+            "day": day,
+            **dict.fromkeys(METRICS, 0),
+            "target_dials": target_dials,
+            "version": 0,
+            "updated_at": now,
+        }
+        await conn.execute(_ENSURE_DAY[conn.dialect.name], values)
+
+    async def add_audit(
+        self,
+        user_id: int,
+        answers: dict[str, Any],
+        score: int,
+        suggested: DailyTargets,
+        now: datetime,
+    ) -> None:
+        """Store a completed self-check."""
+        async with self._engine.begin() as conn:
+            await conn.execute(
+                audits.insert(),
+                {
+                    "user_id": user_id,
+                    "answers": json.dumps(answers, ensure_ascii=False),
+                    "score": score,
+                    "suggested": json.dumps({m: getattr(suggested, m) for m in METRICS}),
+                    "taken_at": now,
+                },
+            )
+
+    async def last_audit(self, user_id: int) -> StoredAudit | None:
+        """The most recent self-check, if any."""
+        async with self._engine.connect() as conn:
+            row = (await conn.execute(_LAST_AUDIT, {"user_id": user_id})).first()
+        if row is None:
+            return None
+        return StoredAudit(
+            json.loads(row.answers), row.score, _targets(json.loads(row.suggested)), row.taken_at
+        )

@@ -1,0 +1,106 @@
+"""/week sends a PNG chart with a summary; /audit runs start to finish and adopts targets."""
+
+from __future__ import annotations
+
+import struct
+from datetime import date
+
+from bot.coach.activity import Counts
+from bot.coach.targets import DailyTargets
+from tests.handlers.conftest import Harness, onboarded
+
+
+async def test_week_sends_a_png_chart_with_summary(harness: Harness) -> None:
+    user = await onboarded(harness, 6001)
+    activity = harness.storage.activity
+    await activity.set_targets(6001, DailyTargets(10, 3, 1, 4), "manual", harness.clock.now)
+    for day, dials in ((date(2026, 11, 18), 12), (date(2026, 11, 19), 4), (date(2026, 11, 20), 10)):
+        await activity.add(
+            6001, day, Counts(dials, 2, 1, 1), source="log", now=harness.clock.now, target_dials=10
+        )
+    user.tap_reply("📈 Woche")
+    photo = await user.next_message(timeout=15)
+    assert photo.file is not None
+    png = photo.file.data
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    width, height = struct.unpack(">II", png[16:24])
+    assert width > 400
+    assert height > 300
+    assert "an 2 von 7 Arbeitstagen" in photo.text
+    assert "Mi 18.11." in photo.text, "best day named"
+    user.press("w:14", message=photo)
+    longer = await user.next_message(timeout=15)
+    assert longer.file is not None
+    assert "von 14 Arbeitstagen" in longer.text
+
+
+async def test_week_with_no_data_still_works(harness: Harness) -> None:
+    user = await onboarded(harness, 6002, "en")
+    user.send_command("week")
+    photo = await user.next_message(timeout=15)
+    assert photo.file is not None
+    assert "0 of 7 working days" in photo.text
+
+
+async def test_audit_start_to_finish_and_adopt(harness: Harness) -> None:
+    user = await onboarded(harness, 6003)
+    user.send_command("audit")
+    first = await user.next_message()
+    assert "Frage 1 von 7" in first.text
+    user.press("u:dials_per_day:10")
+    assert "Frage 2 von 7" in (await user.next_message()).text
+    user.send_text("30")  # typed instead of tapped
+    await user.next_message()
+    user.press("u:lead_sources:1")
+    await user.next_message()
+    user.send_text("ähm")  # not an answer: asked again
+    again = await user.next_message()
+    assert "kann ich hier nicht einordnen" in again.text
+    user.press("u:attempts_before_giving_up:2", message=again)
+    await user.next_message()
+    user.press("u:new_people_per_day:0")
+    await user.next_message()
+    user.press("u:never_buyer_calls:most")
+    await user.next_message()
+    user.press("u:daily_goal_known:no")
+    result = await user.next_message()
+    assert "von 100 Punkten" in result.text
+    assert "•" in result.text
+    assert "Tagesziele" in result.text
+    user.press("✓ Ziele übernehmen")
+    saved = await user.next_message()
+    assert "Tagesziele stehen" in saved.text
+    stored = await harness.storage.activity.targets(6003)
+    assert stored is not None
+    assert stored.source == "audit"
+    assert stored.daily.dials >= 10
+    audit = await harness.storage.activity.last_audit(6003)
+    assert audit is not None
+    assert audit.answers["blocked_minutes"] == 30
+
+
+async def test_retaking_the_audit_shows_the_change(harness: Harness) -> None:
+    user = await onboarded(harness, 6004, "en")
+    for answers in (
+        ("0", "0", "0", "1", "0", "most", "no"),
+        ("50", "120+", "3+", "5", "20+", "none", "yes"),
+    ):
+        user.send_command("audit")
+        await user.next_message()
+        questions = (
+            "dials_per_day",
+            "blocked_minutes",
+            "lead_sources",
+            "attempts_before_giving_up",
+            "new_people_per_day",
+            "never_buyer_calls",
+            "daily_goal_known",
+        )
+        for question, value in zip(questions, answers, strict=True):
+            user.press(f"u:{question}:{value}")
+            await user.next_message()
+        user.press("u:keep")
+        assert "/audit" in (await user.next_message()).text
+    final = [m for m in user.messages if "Compared with last time" in m.text]
+    assert final, "the second result compares with the first"
+    assert "(+" in final[-1].text
