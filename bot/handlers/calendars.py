@@ -33,9 +33,10 @@ def _holidays(region: str | None, years: tuple[int, ...]) -> frozenset[date]:
     return public_holidays(region, years)
 
 
-def calendar_for(profile: Profile, around: date) -> WorkCalendar:
-    """The rep's calendar with holidays of the year before, of and after `around`."""
-    years = (around.year - 1, around.year, around.year + 1)
+def calendar_for(profile: Profile, around: date, since: date | None = None) -> WorkCalendar:
+    """The rep's calendar with holidays from `since` (default: a year before) to after `around`."""
+    first = since.year if since is not None and since.year < around.year else around.year - 1
+    years = tuple(range(first, around.year + 2))
     return WorkCalendar(profile.schedule.working_days, _holidays(region_of(profile), years))
 
 

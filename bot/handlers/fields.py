@@ -9,15 +9,18 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup, ReplyKeyboardMarkup
 
+from bot.coach.calendar import REGIONS, normalize_region
 from bot.coach.clock import format_clock, parse_clock, parse_minutes
 from bot.coach.places import resolve_timezone, timezone_for_location, utc_offset_label
 from bot.coach.profile import Profile, Schedule
 from bot.coach.weekdays import format_weekdays, parse_weekdays, weekdays_from_str, weekdays_to_str
 from bot.content import Content
+from bot.handlers.calendars import region_of
 from bot.handlers.keyboards import inline, location_keyboard
 
-# The order onboarding asks in; /settings edits any one of them.
+# The order onboarding asks in; /settings edits any one of them, and the holiday region too.
 FIELDS: tuple[str, ...] = ("lang", "tz", "days", "morning", "block", "blen", "evening")
+SETTINGS_FIELDS: tuple[str, ...] = (*FIELDS, "region")
 TIME_FIELDS: dict[str, str] = {
     "morning": "morning_ping",
     "block": "block_start",
@@ -52,6 +55,10 @@ def display(content: Content, lang: str, name: str, profile: Profile, now: datet
     s = profile.schedule
     if name == "lang":
         return content.text(profile.language, "meta.name")
+    if name == "region":
+        region = region_of(profile)
+        label = content.text(lang, f"regions.{region}") if region in REGIONS else (region or "–")
+        return label if profile.region else content.text(lang, "fields.region.auto", name=label)
     if name == "tz":
         return f"{profile.timezone} ({utc_offset_label(profile.timezone, now)})"
     if name == "days":
@@ -70,6 +77,11 @@ def question(
         buttons = [
             (content.text(code, "meta.flag_name"), f"a:lang:{code}") for code in content.languages
         ]
+        return text, inline(buttons, columns=2)
+    if name == "region":
+        country = (region_of(profile) or "DE").split("-")[0]
+        codes = [c for c in REGIONS if c.split("-")[0] == country] or ["DE", "AT", "CH"]
+        buttons = [(content.text(lang, f"regions.{c}"), f"a:region:{c}") for c in codes]
         return text, inline(buttons, columns=2)
     if name == "tz":
         suggestions = content.list(lang, "fields.tz.suggestions")
@@ -130,6 +142,11 @@ def accept_text(content: Content, name: str, profile: Profile, text: str) -> Out
     """Parse a typed answer for a field."""
     if name == "lang":
         return _language(content, profile, text)
+    if name == "region":
+        region = normalize_region(text)
+        if region is None:
+            return _fail("fields.region.unknown")
+        return Outcome(profile=replace(profile, region=region))
     if name == "tz":
         match = resolve_timezone(text)
         if match is None:
@@ -159,6 +176,10 @@ def accept_button(content: Content, name: str, profile: Profile, value: str) -> 
         if value not in content.languages:
             return _fail("fields.lang.unknown")
         return Outcome(profile=replace(profile, language=value))
+    if name == "region":
+        if value not in REGIONS:
+            return _fail("fields.region.unknown")
+        return Outcome(profile=replace(profile, region=value))
     if name == "blen":
         if not value.isdigit() or int(value) not in LENGTH_CHOICES:
             return _fail("fields.blen.unknown")

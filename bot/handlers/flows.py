@@ -119,7 +119,7 @@ async def _edit_quietly(message: Message, text: str) -> None:
 
 
 def _waiting_for(s: Session, *steps: str) -> tuple[FlowState, Profile] | None:
-    if s.flow is None or s.profile is None or s.flow.step not in (steps or fields.FIELDS):
+    if s.flow is None or s.profile is None or s.flow.step not in (steps or fields.SETTINGS_FIELDS):
         return None
     return s.flow, s.profile
 

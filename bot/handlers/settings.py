@@ -34,7 +34,7 @@ async def on_button(update: Update, s: Session) -> None:
     query = update.callback_query
     assert query is not None
     name = (query.data or "")[2:]
-    if s.profile is None or not s.profile.onboarded or name not in {*fields.FIELDS, "x"}:
+    if s.profile is None or not s.profile.onboarded or name not in {*fields.SETTINGS_FIELDS, "x"}:
         await stale(query, s)
         return
     await query.answer()

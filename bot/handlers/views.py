@@ -8,13 +8,13 @@ from telegram import InlineKeyboardMarkup
 
 from bot.coach.profile import Profile
 from bot.content import Content
-from bot.handlers.fields import FIELDS, block_end, display
+from bot.handlers.fields import SETTINGS_FIELDS, block_end, display
 from bot.handlers.keyboards import inline
 
 
 def profile_lines(content: Content, lang: str, profile: Profile, now: datetime) -> str:
     """One line per setting: label and current value."""
-    values = {name: display(content, lang, name, profile, now) for name in FIELDS}
+    values = {name: display(content, lang, name, profile, now) for name in SETTINGS_FIELDS}
     return content.text(lang, "settings.summary", block_end=block_end(profile), **values)
 
 
@@ -25,7 +25,9 @@ def settings_overview(
     text = (
         content.text(lang, "settings.title") + "\n\n" + profile_lines(content, lang, profile, now)
     )
-    buttons = [(content.text(lang, f"fields.{name}.label"), f"s:{name}") for name in FIELDS]
+    buttons = [
+        (content.text(lang, f"fields.{name}.label"), f"s:{name}") for name in SETTINGS_FIELDS
+    ]
     close = [(content.text(lang, "settings.close"), "s:x")]
     return text, inline(buttons, columns=2, extra_rows=[close])
 

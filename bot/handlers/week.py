@@ -26,9 +26,9 @@ async def show_week(s: Session, days: int = 7) -> None:
         return
     activity = s.deps.storage.activity
     today = today_of(s.profile, s.deps.clock())
-    calendar = calendar_for(s.profile, today)
     stored = await activity.targets(s.user_id)
     all_days = await activity.all_days(s.user_id)
+    calendar = calendar_for(s.profile, today, since=min(all_days, default=today))
     recent = {d: r for d, r in all_days.items() if d >= today - timedelta(days=LOOKBACK_DAYS)}
     daily = {m: getattr(stored.daily, m) if stored else 0 for m in METRICS}
     history = {d: {m: r.counts.get(m) for m in METRICS} for d, r in recent.items()}

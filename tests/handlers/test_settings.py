@@ -31,7 +31,8 @@ async def test_overview_shows_every_value(harness: Harness) -> None:
         "17:30",
     ):
         assert expected in overview.text
-    assert len(overview.button_labels) == 8
+    assert len(overview.button_labels) == 9
+    assert "Deutschland (bundesweit) (aus deiner Zeitzone)" in overview.text
     user.press("s:x")
     await user.wait_for(lambda: overview.button_labels == [])
 
@@ -75,6 +76,12 @@ async def test_change_every_setting(harness: Harness) -> None:
     user.send_text("19:15")
     assert "19:15" in (await user.next_message()).text
 
+    user.press("s:region")
+    regions = await user.next_message()
+    assert "Zürich" in regions.button_labels, "the cantons of the timezone's country"
+    user.send_text("Nordrhein-Westfalen")
+    assert "Feiertage: Nordrhein-Westfalen" in (await user.next_message()).text
+
     user.press("s:lang")
     await user.next_message()
     user.press("🇬🇧 English")
@@ -88,6 +95,7 @@ async def test_change_every_setting(harness: Harness) -> None:
     profile = await harness.storage.users.get(2002)
     assert profile is not None
     assert (profile.language, profile.timezone) == ("en", "Europe/Zurich")
+    assert profile.region == "DE-NW"
     s = profile.schedule
     assert s.working_days == frozenset(range(6))
     assert (s.morning_ping, s.block_start, s.block_minutes, s.evening_checkin) == (
@@ -110,6 +118,7 @@ async def test_change_every_setting(harness: Harness) -> None:
         ("s:blen", "0", "nicht als Dauer"),
         ("s:blen", "-30", "nicht als Dauer"),
         ("s:lang", "Klingonisch", "Deutsch und Englisch"),
+        ("s:region", "Atlantis", "nicht als Region"),
     ],
 )
 async def test_bad_answers_are_explained_and_change_nothing(
