@@ -12,11 +12,13 @@ from telegram import BotCommand, BotCommandScopeDefault, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
 
+from bot.coach.objections import Matcher
 from bot.config import Settings
-from bot.content import Content
+from bot.content import DEFAULT_PROMPTS, Content
 from bot.handlers.context import DEPS_KEY, Deps, utc_now
 from bot.handlers.ordering import PerChatUpdateProcessor
 from bot.handlers.register import register
+from bot.playbook import load_playbooks
 from bot.storage import open_storage
 
 log = logging.getLogger(__name__)
@@ -24,6 +26,7 @@ log = logging.getLogger(__name__)
 # The commands shown in Telegram's menu, in this order; descriptions come from content.
 COMMANDS: tuple[str, ...] = (
     "today",
+    "objection",
     "log",
     "goals",
     "week",
@@ -48,7 +51,15 @@ def build_application(
     error_hook: Callable[[object, BaseException], None] | None = None,
 ) -> App:
     """Build the Application with handlers, rate limiter, and storage opened in post_init."""
-    deps = Deps(settings=settings, content=content, clock=clock, error_hook=error_hook)
+    playbooks = load_playbooks(DEFAULT_PROMPTS)
+    deps = Deps(
+        settings=settings,
+        content=content,
+        clock=clock,
+        error_hook=error_hook,
+        playbooks=playbooks,
+        matchers={lang: Matcher(playbook.entries) for lang, playbook in playbooks.items()},
+    )
 
     async def post_init(app: App) -> None:
         deps.attach(await open_storage(settings.database_url))

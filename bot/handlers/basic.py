@@ -10,6 +10,7 @@ from bot.handlers import audit, goals
 from bot.handlers.context import Session, with_session
 from bot.handlers.flows import ONBOARDING, SETTINGS, answer_location, answer_text, quote
 from bot.handlers.keyboards import main_menu, menu_command
+from bot.handlers.objections import answer_objection, show_objection_help
 from bot.handlers.settings import show_settings
 from bot.handlers.today import log_from_text, show_today
 from bot.handlers.views import help_text
@@ -27,6 +28,7 @@ MENU: dict[str, Callable[[Session], Awaitable[None]]] = {
     "today": show_today,
     "week": show_week,
     "goals": goals.start_goals,
+    "objection": show_objection_help,
     "settings": show_settings,
     "help": show_help,
 }
@@ -47,14 +49,18 @@ async def help_command(update: Update, s: Session) -> None:
 
 @with_session
 async def on_text(update: Update, s: Session) -> None:
-    """Route a typed text: a menu button, the answer to an open question, or not understood."""
+    """Route a typed text: menu button, answer to an open question, log, objection, or help."""
     message = update.effective_message
     if message is None or message.text is None:
         return
     command = menu_command(s.deps.content, message.text)
     if command is not None:
         await MENU[command](s)
-    elif await _answer(s, message.text) or await log_from_text(s, message.text):
+    elif (
+        await _answer(s, message.text)
+        or await log_from_text(s, message.text)
+        or (s.profile is not None and await answer_objection(s, message.text, quiet=True))
+    ):
         return
     elif s.profile is None:
         await s.say("common.start_first")

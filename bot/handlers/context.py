@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, cast
@@ -20,6 +20,7 @@ from telegram import (
 from telegram.ext import CallbackContext, ExtBot
 
 from bot.coach.language import pick_language
+from bot.coach.objections import Matcher, Playbook
 from bot.coach.profile import Profile
 from bot.config import Settings
 from bot.content import Content
@@ -42,6 +43,9 @@ class Deps:
     settings: Settings
     content: Content
     clock: Callable[[], datetime] = utc_now
+    # The objection playbook and its matcher, per language.
+    playbooks: Mapping[str, Playbook] = field(default_factory=dict)
+    matchers: Mapping[str, Matcher] = field(default_factory=dict)
     # Tests collect handler errors here so an unexpected one fails the test.
     error_hook: Callable[[object, BaseException], None] | None = None
     _storage: Storage | None = field(default=None, repr=False)

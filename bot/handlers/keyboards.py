@@ -15,13 +15,15 @@ from bot.content import Content
 
 # Main-menu buttons in the order they appear, as content keys; each maps to a command.
 MAIN_MENU: tuple[tuple[str, ...], ...] = (
-    ("menu.today", "menu.week"),
-    ("menu.goals", "menu.settings", "menu.help"),
+    ("menu.today", "menu.objection"),
+    ("menu.week", "menu.goals"),
+    ("menu.settings", "menu.help"),
 )
 MENU_COMMANDS: dict[str, str] = {
     "menu.today": "today",
     "menu.week": "week",
     "menu.goals": "goals",
+    "menu.objection": "objection",
     "menu.settings": "settings",
     "menu.help": "help",
 }

@@ -4,9 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
 
-from bot.handlers import audit, basic, errors, flows, goals, onboarding, settings, today, week
+from bot.handlers import (
+    audit,
+    basic,
+    errors,
+    flows,
+    goals,
+    objections,
+    onboarding,
+    settings,
+    today,
+    week,
+)
 
 PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
 
@@ -23,6 +41,9 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CommandHandler("goals", goals.goals_command, filters=PRIVATE))
     app.add_handler(CommandHandler("week", week.week_command, filters=PRIVATE))
     app.add_handler(CommandHandler("audit", audit.audit_command, filters=PRIVATE))
+    app.add_handler(
+        CommandHandler(["objection", "einwand"], objections.objection_command, filters=PRIVATE)
+    )
 
     app.add_handler(CallbackQueryHandler(flows.on_answer_button, pattern=r"^a:"))
     app.add_handler(CallbackQueryHandler(flows.on_day_button, pattern=r"^d:"))
@@ -31,7 +52,10 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CallbackQueryHandler(goals.on_button, pattern=r"^g:"))
     app.add_handler(CallbackQueryHandler(week.on_button, pattern=r"^w:"))
     app.add_handler(CallbackQueryHandler(audit.on_button, pattern=r"^u:"))
+    app.add_handler(CallbackQueryHandler(objections.on_button, pattern=r"^o:"))
     app.add_handler(CallbackQueryHandler(flows.on_unknown_button))
+
+    app.add_handler(InlineQueryHandler(objections.on_inline_query))
 
     app.add_handler(MessageHandler(PRIVATE & filters.COMMAND, basic.unknown_command))
     app.add_handler(MessageHandler(PRIVATE & filters.TEXT, basic.on_text))

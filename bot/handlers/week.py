@@ -60,6 +60,7 @@ async def show_week(s: Session, days: int = 7) -> None:
                 best_day=_date(s, summary.best_day.day) if summary.best_day else "–",
                 best_dials=summary.best_day.actual["dials"] if summary.best_day else 0,
                 record=best.best_day_dials,
+                best_week=best.best_week_dials,
             ),
         ]
     )

@@ -16,8 +16,8 @@ from bot.handlers.context import DEPS_KEY, Deps
 from bot.sandbox import Sandbox, SandboxUser
 from bot.storage import Storage
 
-MENU_DE = ["📞 Heute", "📈 Woche", "🎯 Ziele", "⚙️ Einstellungen", "❓ Hilfe"]
-MENU_EN = ["📞 Today", "📈 Week", "🎯 Goals", "⚙️ Settings", "❓ Help"]
+MENU_DE = ["📞 Heute", "🛡 Einwand", "📈 Woche", "🎯 Ziele", "⚙️ Einstellungen", "❓ Hilfe"]
+MENU_EN = ["📞 Today", "🛡 Objection", "📈 Week", "🎯 Goals", "⚙️ Settings", "❓ Help"]
 
 
 @dataclass

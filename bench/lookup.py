@@ -1,0 +1,158 @@
+"""Objection lookup: latency per lookup with a big playbook, and accuracy on the labelled set.
+
+Per language, builds a matcher over the real playbook plus synthetic entries (500 in all by
+default), then looks up every labelled phrasing (and the holdout and off-topic texts) many
+times, timing each lookup on its own.
+
+    python -m bench.lookup                       # 500 entries, 20 rounds
+    python -m bench.lookup --entries 1000 --rounds 5
+
+Synthetic entries mix words of the real playbooks with made-up words, so the index has the
+long posting lists of common words a real team playbook would have, and typo lookups search
+a vocabulary of realistic size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.coach.objections import CATEGORIES, Entry, Matcher, Playbook
+from bot.playbook import load_playbooks
+
+LABELLED = Path(__file__).resolve().parent.parent / "tests" / "data" / "objection_phrasings.yaml"
+LANGS = ("de", "en")
+_SYLLABLES = ("ka", "lo", "mi", "ter", "sun", "ber", "ix", "ra", "vo", "len", "sch", "au", "el")
+
+
+def synthetic_entries(books: Sequence[Playbook], count: int, seed: int) -> list[Entry]:
+    """`count` made-up entries drawing half their words from the real playbooks."""
+    rng = random.Random(seed)
+    real = sorted(
+        {word for book in books for e in book.entries for p in e.phrasings for word in p.split()}
+    )
+    made_up = sorted(
+        {"".join(rng.choices(_SYLLABLES, k=rng.randint(2, 4))) for _ in range(4 * count)}
+    )
+
+    def words(n: int) -> str:
+        return " ".join(rng.choice(real if rng.random() < 0.5 else made_up) for _ in range(n))
+
+    return [
+        Entry(
+            id=f"synthetic_{n}",
+            category=rng.choice(CATEGORIES),
+            phrasings=tuple(words(rng.randint(4, 10)) for _ in range(rng.randint(5, 10))),
+            keywords=tuple(words(rng.randint(1, 2)) for _ in range(rng.randint(5, 12))),
+            meaning=words(30),
+            strategy=words(30),
+            replies=(words(25), words(25)),
+            ask_back=words(12),
+            avoid=words(20),
+        )
+        for n in range(count)
+    ]
+
+
+def typo_texts(books: Sequence[Playbook], count: int, seed: int) -> list[str]:
+    """Worst cases: 30 playbook words, each with one letter changed, so every word needs a
+    typo lookup (the matcher caps both the words and the typo lookups per text)."""
+    rng = random.Random(seed)
+    real = sorted(
+        {word for book in books for e in book.entries for p in e.phrasings for word in p.split()}
+    )
+    texts = []
+    for _ in range(count):
+        words = []
+        for word in rng.choices(real, k=30):
+            at = rng.randrange(len(word))
+            words.append(word[:at] + rng.choice("aeiouxyz") + word[at + 1 :])
+        texts.append(" ".join(words))
+    return texts
+
+
+def percentile(values: Sequence[float], share: float) -> float:
+    """The value below which `share` of the values lie (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
+
+
+def accuracy(matcher: Matcher, section: Mapping[str, list[str]]) -> tuple[float, float, int]:
+    """Top-1 and top-3 accuracy of a matcher on one language's labelled texts."""
+    top1 = top3 = total = 0
+    for expected, texts in section.items():
+        for text in texts:
+            ids = [m.entry.id for m in matcher.match(text, limit=3)]
+            top1 += ids[:1] == [expected]
+            top3 += expected in ids
+            total += 1
+    return top1 / total, top3 / total, total
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Run the benchmark and print its figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--entries", type=int, default=500, help="entries per language")
+    parser.add_argument("--rounds", type=int, default=20, help="passes over all texts")
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args(argv)
+
+    books = load_playbooks()
+    data: dict[str, Any] = yaml.safe_load(LABELLED.read_text(encoding="utf-8"))
+    print(f"entries per language: {args.entries}, rounds: {args.rounds}")
+    latencies: list[float] = []
+    for lang in LANGS:
+        book = books[lang]
+        extra = synthetic_entries(list(books.values()), args.entries - len(book.entries), args.seed)
+        started = time.perf_counter()
+        big = Matcher([*book.entries, *extra])
+        build_ms = 1000 * (time.perf_counter() - started)
+        texts = [t for texts in data[lang].values() for t in texts]
+        texts += [t for texts in data["holdout"][lang].values() for t in texts]
+        texts += data["off_topic"][lang]
+        for text in texts[:20]:
+            big.match(text)  # warm-up: first calls pay for imports and caches
+        own: list[float] = []
+        for _ in range(args.rounds):
+            for text in texts:
+                started = time.perf_counter()
+                big.match(text)
+                own.append(1000 * (time.perf_counter() - started))
+        latencies += own
+        worst: list[float] = []
+        for text in typo_texts(list(books.values()), 200, args.seed):
+            started = time.perf_counter()
+            big.match(text)
+            worst.append(1000 * (time.perf_counter() - started))
+        small = Matcher(book.entries)
+        print(
+            f"{lang}: build {build_ms:.0f} ms, {len(own)} lookups: "
+            f"p50 {percentile(own, 0.5):.3f} ms, p95 {percentile(own, 0.95):.3f} ms, "
+            f"p99 {percentile(own, 0.99):.3f} ms, max {max(own):.3f} ms"
+        )
+        print(
+            f"    worst case, 30 misspelt words, x{len(worst)}: "
+            f"p50 {percentile(worst, 0.5):.3f} ms, p99 {percentile(worst, 0.99):.3f} ms, "
+            f"max {max(worst):.3f} ms"
+        )
+        for name, section in (("labelled", data[lang]), ("holdout", data["holdout"][lang])):
+            for label, matcher in (("playbook", small), (f"{args.entries} entries", big)):
+                top1, top3, count = accuracy(matcher, section)
+                print(
+                    f"    {name:8} {label:>12}: top-1 {top1:6.1%}  top-3 {top3:6.1%}  (n={count})"
+                )
+    print(
+        f"all: p50 {percentile(latencies, 0.5):.3f} ms, p95 {percentile(latencies, 0.95):.3f} ms, "
+        f"p99 {percentile(latencies, 0.99):.3f} ms, mean {statistics.fmean(latencies):.3f} ms"
+    )
+
+
+if __name__ == "__main__":
+    main()

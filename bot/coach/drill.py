@@ -1,0 +1,178 @@
+"""Scoring a rep's answer in an objection drill, and when to drill that objection again.
+
+The bot plays the customer and throws an objection; the rep answers in a few spoken sentences.
+A good answer acknowledges the customer, doesn't argue back ("ja, aber…"), asks a question so
+the customer talks and sells the value to himself, proposes a next step, and is short enough to
+say in one breath. The word lists come from prompts/<lang>/playbook/drill_rubric.yaml.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Final
+
+from bot.coach._text import fold
+
+# Points per criterion; they add up to 100.
+WEIGHTS: Final = {
+    "acknowledges": 25,
+    "asks_question": 25,
+    "next_step": 20,
+    "no_arguing": 15,
+    "length_ok": 15,
+}
+# Near the length band (down to two thirds of the minimum, up to half again the maximum) still
+# earns part of the length points: a spoken answer of 12 words is not a failure.
+NEAR_LENGTH_POINTS: Final = 8
+TIP_PREFIX: Final = "drill.tip."
+TIP_EMPTY: Final = "drill.tip.empty"
+TIP_ACKNOWLEDGE: Final = "drill.tip.acknowledge"
+TIP_ASK_QUESTION: Final = "drill.tip.ask_question"
+TIP_NEXT_STEP: Final = "drill.tip.next_step"
+TIP_NO_BUT: Final = "drill.tip.no_but"
+TIP_TOO_SHORT: Final = "drill.tip.too_short"
+TIP_TOO_LONG: Final = "drill.tip.too_long"
+TIPS: Final = (
+    TIP_EMPTY,
+    TIP_ACKNOWLEDGE,
+    TIP_ASK_QUESTION,
+    TIP_NEXT_STEP,
+    TIP_NO_BUT,
+    TIP_TOO_SHORT,
+    TIP_TOO_LONG,
+)
+
+# Spaced repetition: days until the next drill of an objection, by mastery step. An answer below
+# PASS_SCORE brings the objection back tomorrow; mastery moves towards 1 with good answers and
+# towards 0 with poor ones, by LEARNING_RATE times the distance of the answer from TARGET.
+INTERVALS: Final = (1, 2, 4, 7, 14, 30)
+PASS_SCORE: Final = 60
+TARGET: Final = 0.6
+LEARNING_RATE: Final = 0.4
+
+# Only so much of a pasted text is looked at; a spoken answer is far shorter.
+_MAX_CHARS: Final = 4000
+_APOSTROPHES: Final = re.compile(r"['’`´]")
+_WORD: Final = re.compile(r"[a-z0-9]+")
+_SENTENCE_END: Final = re.compile(r"[.!?;:\n…]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Rubric:
+    """The word lists of one language: each item a word or word group; "termin*" is a prefix."""
+
+    lang: str
+    acknowledge: tuple[str, ...]
+    arguing: tuple[str, ...]
+    next_step: tuple[str, ...]
+    question_starts: tuple[str, ...]
+    min_words: int = 15
+    max_words: int = 60
+
+
+@dataclass(frozen=True, slots=True)
+class DrillScore:
+    """Total 0-100, what was met (and the word count), and content keys of tips, best first."""
+
+    total: int
+    criteria: dict[str, bool | int]
+    tips: tuple[str, ...]
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(fold(_APOSTROPHES.sub(" ", text)))
+
+
+@functools.lru_cache(maxsize=64)
+def _compiled(markers: tuple[str, ...]) -> tuple[tuple[tuple[str, bool], ...], ...]:
+    """Each marker as (word, is_prefix) pairs: "termin*" matches "termine", "terminieren"."""
+    compiled = []
+    for marker in markers:
+        folded = fold(_APOSTROPHES.sub(" ", marker))
+        words = _WORD.findall(folded)
+        last = len(words) - 1
+        if words:
+            compiled.append(
+                tuple((w, folded.endswith("*") and i == last) for i, w in enumerate(words))
+            )
+    return tuple(compiled)
+
+
+def _has_marker(words: list[str], markers: tuple[str, ...], *, at_start: bool = False) -> bool:
+    """Whether the words contain one of the markers (as a whole word sequence)."""
+    for marker in _compiled(markers):
+        starts = range(1) if at_start else range(len(words) - len(marker) + 1)
+        for start in starts:
+            if start + len(marker) > len(words):
+                continue
+            if all(
+                words[start + i].startswith(word) if prefix else words[start + i] == word
+                for i, (word, prefix) in enumerate(marker)
+            ):
+                return True
+    return False
+
+
+def _asks(text: str, rubric: Rubric) -> bool:
+    """A question mark, or a sentence that starts like a question (spoken answers lack "?")."""
+    if "?" in text:
+        return True
+    return any(
+        _has_marker(_words(sentence), rubric.question_starts, at_start=True)
+        for sentence in _SENTENCE_END.split(text)
+    )
+
+
+def score_reply(text: str, lang: str, rubric: Rubric) -> DrillScore:
+    """Score a drill answer against the rubric; pure, never raises."""
+    # `lang` is the answer's language; the rubric's word lists decide, so it is not used yet.
+    text = text[:_MAX_CHARS]
+    words = _words(text)
+    count = len(words)
+    if count == 0:
+        criteria: dict[str, bool | int] = dict.fromkeys(WEIGHTS, False)
+        criteria["words"] = 0
+        return DrillScore(total=0, criteria=criteria, tips=(TIP_EMPTY,))
+    met = {
+        "acknowledges": _has_marker(words, rubric.acknowledge),
+        "asks_question": _asks(text, rubric),
+        "next_step": _has_marker(words, rubric.next_step),
+        "no_arguing": not _has_marker(words, rubric.arguing),
+        "length_ok": rubric.min_words <= count <= rubric.max_words,
+    }
+    total = sum(WEIGHTS[name] for name, ok in met.items() if ok)
+    near = rubric.min_words * 2 / 3 <= count <= rubric.max_words * 1.5
+    if not met["length_ok"] and near:
+        total += NEAR_LENGTH_POINTS
+    tips = [
+        tip
+        for name, tip in (
+            ("acknowledges", TIP_ACKNOWLEDGE),
+            ("asks_question", TIP_ASK_QUESTION),
+            ("next_step", TIP_NEXT_STEP),
+            ("no_arguing", TIP_NO_BUT),
+        )
+        if not met[name]
+    ]
+    if count < rubric.min_words:
+        tips.append(TIP_TOO_SHORT)
+    elif count > rubric.max_words:
+        tips.append(TIP_TOO_LONG)
+    criteria = {**met, "words": count}
+    return DrillScore(total=min(100, total), criteria=criteria, tips=tuple(tips))
+
+
+def next_review(mastery: float, last: date, score: int) -> tuple[float, date]:
+    """New mastery (0-1) and the date to drill the objection again: weak answers come sooner."""
+    mastery = min(1.0, max(0.0, mastery)) if math.isfinite(mastery) else 0.0
+    score = min(100, max(0, score))
+    new = min(1.0, max(0.0, mastery + LEARNING_RATE * (score / 100 - TARGET)))
+    if score < PASS_SCORE:
+        days = INTERVALS[0]
+    else:
+        days = INTERVALS[min(len(INTERVALS) - 1, int(new * len(INTERVALS)))]
+    return round(new, 4), last + timedelta(days=days)

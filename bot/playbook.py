@@ -1,0 +1,343 @@
+"""Loads and validates objection playbooks and drill rubrics (prompts/<lang>/playbook/*.yaml).
+
+The built-in files are checked at start-up and a broken one stops the bot with a message that
+names the entry and field. A team's uploaded playbook is checked the same way, but problems come
+back as data (location + content key) so the bot can explain them in the admin's language.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
+from pathlib import Path
+from typing import Annotated, Any, Final, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+from bot.coach._text import fold
+from bot.coach.drill import Rubric
+from bot.coach.objections import Entry, Playbook
+from bot.content import DEFAULT_PROMPTS, ContentError
+
+LANGUAGES: Final = ("de", "en")
+PLAYBOOK_FILE: Final = Path("playbook") / "objections.yaml"
+RUBRIC_FILE: Final = Path("playbook") / "drill_rubric.yaml"
+# Telegram's limit for one message; a rendered entry must fit in one.
+MESSAGE_LIMIT: Final = 4096
+# Room the bot's labels, headings, bullets and HTML tags need around an entry's own texts.
+LABEL_RESERVE: Final = 500
+# An admin's upload: bigger files are refused before parsing (the YAML parser is not cheap).
+MAX_TEAM_BYTES: Final = 256 * 1024
+MAX_TEAM_ENTRIES: Final = 200
+# An admin reads the problems in a chat: the first few are enough to fix the file.
+MAX_PROBLEMS: Final = 20
+
+Category = Literal[
+    "stall",
+    "brush_off",
+    "price",
+    "status_quo",
+    "authority",
+    "information",
+    "trust",
+    "persistence",
+]
+
+
+# Texts are stripped; a blank one is an error ("playbook.error.empty"), so is an overlong one.
+_ID_PATTERN: Final = r"^[a-z][a-z0-9_]{1,47}$"
+_ID: Final = re.compile(_ID_PATTERN)
+Id = Annotated[str, StringConstraints(pattern=_ID_PATTERN)]
+Phrasing = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Keyword = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
+Note = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=600)]
+Reply = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+Question = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+
+
+class _EntryModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    id: Id
+    category: Category
+    phrasings: Annotated[list[Phrasing], Field(min_length=1, max_length=15)]
+    keywords: Annotated[list[Keyword], Field(max_length=40)] = []
+    meaning: Note
+    strategy: Note
+    replies: Annotated[list[Reply], Field(min_length=2, max_length=5)]
+    ask_back: Question
+    avoid: Note
+
+
+class _PlaybookModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    entries: Annotated[list[_EntryModel], Field(min_length=1, max_length=MAX_TEAM_ENTRIES)]
+
+
+class _WordList(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    acknowledge: Annotated[list[Keyword], Field(min_length=1)]
+    arguing: Annotated[list[Keyword], Field(min_length=1)]
+    next_step: Annotated[list[Keyword], Field(min_length=1)]
+    question_starts: Annotated[list[Keyword], Field(min_length=1)]
+    min_words: Annotated[int, Field(ge=1, le=200)]
+    max_words: Annotated[int, Field(ge=1, le=400)]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong in a playbook file: where, and a content key saying what."""
+
+    key: str
+    entry: int | None = None
+    entry_id: str | None = None
+    field: str | None = None
+    item: int | None = None
+    # English detail for the operator's log; the bot shows the text of `key` instead.
+    detail: str = dataclass_field(default="", compare=False)
+
+    @property
+    def location(self) -> str:
+        """Where, language-neutral: "" (whole file), "3", "3:think_about_it.replies.2"."""
+        if self.entry is None:
+            return self.field or ""
+        where = str(self.entry) + (f":{self.entry_id}" if self.entry_id else "")
+        if self.field is not None:
+            where += f".{self.field}"
+        if self.item is not None:
+            where += f".{self.item}"
+        return where
+
+
+@dataclass(frozen=True, slots=True)
+class PlaybookError:
+    """Why an uploaded playbook was refused; entries and items are counted from 1."""
+
+    problems: tuple[Problem, ...]
+
+    @property
+    def pairs(self) -> list[tuple[str, str]]:
+        """The problems as (location, content key)."""
+        return [(problem.location, problem.key) for problem in self.problems]
+
+
+class PlaybookFileError(ContentError):
+    """A built-in playbook or rubric file is broken; the message names entry and field."""
+
+
+# pydantic's error types -> our content keys (texts in prompts/<lang>/…, written by the lead).
+_ERROR_KEYS: Final = {
+    "missing": "playbook.error.missing",
+    "extra_forbidden": "playbook.error.unknown_field",
+    "string_too_short": "playbook.error.empty",
+    "string_too_long": "playbook.error.too_long",
+    "too_short": "playbook.error.too_few",
+    "too_long": "playbook.error.too_many",
+    "string_pattern_mismatch": "playbook.error.bad_id",
+    "literal_error": "playbook.error.unknown_category",
+}
+_TYPE_ERRORS: Final = frozenset(
+    {"string_type", "list_type", "model_type", "dict_type", "model_attributes_type", "int_type"}
+)
+KEY_YAML: Final = "playbook.error.yaml"
+KEY_TOO_LARGE: Final = "playbook.error.too_large"
+KEY_TOO_MANY_ENTRIES: Final = "playbook.error.too_many_entries"
+KEY_NO_ENTRIES: Final = "playbook.error.no_entries"
+KEY_WRONG_TYPE: Final = "playbook.error.wrong_type"
+KEY_DUPLICATE_ID: Final = "playbook.error.duplicate_id"
+KEY_ENTRY_TOO_LONG: Final = "playbook.error.entry_too_long"
+KEY_LANGUAGE: Final = "playbook.error.language"
+KEY_INVALID: Final = "playbook.error.invalid"
+
+PROBLEM_KEYS: Final = frozenset(
+    {
+        *_ERROR_KEYS.values(),
+        KEY_YAML,
+        KEY_TOO_LARGE,
+        KEY_TOO_MANY_ENTRIES,
+        KEY_NO_ENTRIES,
+        KEY_WRONG_TYPE,
+        KEY_DUPLICATE_ID,
+        KEY_ENTRY_TOO_LONG,
+        KEY_LANGUAGE,
+        KEY_INVALID,
+    }
+)
+
+
+def rendered_length(entry: Entry) -> int:
+    """Characters the entry's own texts take in a Telegram message (HTML-escaped, one a line)."""
+    texts = (*entry.phrasings, entry.meaning, entry.strategy, *entry.replies)
+    texts += (entry.ask_back, entry.avoid)
+    return sum(len(html.escape(text, quote=False)) + 1 for text in texts)
+
+
+def _to_entry(model: _EntryModel, *, team: bool) -> Entry:
+    return Entry(
+        id=model.id,
+        category=model.category,
+        phrasings=tuple(model.phrasings),
+        keywords=tuple(model.keywords),
+        meaning=model.meaning,
+        strategy=model.strategy,
+        replies=tuple(model.replies),
+        ask_back=model.ask_back,
+        avoid=model.avoid,
+        team=team,
+    )
+
+
+def _raw_id(data: Any, index: int) -> str | None:
+    """The id an entry claims, if it is a plain string, to name the entry in a problem."""
+    try:
+        value = data["entries"][index]["id"]
+    except (KeyError, IndexError, TypeError):
+        return None
+    # Only a valid id names the entry: the location must stay readable as "3:id.field.2".
+    return value if isinstance(value, str) and _ID.fullmatch(value) else None
+
+
+def _problem(error: Mapping[str, Any], data: Any) -> Problem:
+    loc = tuple(error["loc"])
+    kind = str(error["type"])
+    key = _ERROR_KEYS.get(kind) or (KEY_WRONG_TYPE if kind in _TYPE_ERRORS else KEY_INVALID)
+    detail = str(error.get("msg", ""))
+    if len(loc) < 2 or loc[0] != "entries" or not isinstance(loc[1], int):
+        if loc == ("entries",) and kind == "too_short":
+            return Problem(KEY_NO_ENTRIES, detail=detail)
+        if loc == ("entries",) and kind == "too_long":
+            return Problem(KEY_TOO_MANY_ENTRIES, detail=detail)
+        return Problem(key, field=".".join(map(str, loc)) or None, detail=detail)
+    index = loc[1]
+    field = str(loc[2]) if len(loc) > 2 else None
+    item = loc[3] + 1 if len(loc) > 3 and isinstance(loc[3], int) else None
+    entry_id = _raw_id(data, index)
+    return Problem(key, index + 1, entry_id, field, item, detail=detail)
+
+
+def _validate(data: Any, lang: str, *, team: bool) -> Playbook | tuple[Problem, ...]:
+    """The playbook in `data` (parsed YAML), or every problem found, at most MAX_PROBLEMS."""
+    if lang not in LANGUAGES:
+        return (Problem(KEY_LANGUAGE),)
+    if data is None:
+        return (Problem(KEY_NO_ENTRIES),)
+    if team and isinstance(data, list):
+        # An admin may upload just the list of entries.
+        data = {"entries": data}
+    try:
+        model = _PlaybookModel.model_validate(data)
+    except ValidationError as exc:
+        problems = dict.fromkeys(_problem(error, data) for error in exc.errors())
+        return tuple(problems)[:MAX_PROBLEMS]
+    found: list[Problem] = []
+    seen: set[str] = set()
+    entries = tuple(_to_entry(entry, team=team) for entry in model.entries)
+    for number, entry in enumerate(entries, start=1):
+        if entry.id in seen:
+            found.append(Problem(KEY_DUPLICATE_ID, number, entry.id, "id"))
+        seen.add(entry.id)
+        if rendered_length(entry) + LABEL_RESERVE > MESSAGE_LIMIT:
+            found.append(Problem(KEY_ENTRY_TOO_LONG, number, entry.id))
+    if found:
+        return tuple(found)[:MAX_PROBLEMS]
+    return Playbook(lang=lang, entries=entries)
+
+
+def _describe(problems: Iterable[Problem]) -> str:
+    return "; ".join(
+        f"{p.location or 'file'}: {p.detail + ' ' if p.detail else ''}({p.key})" for p in problems
+    )
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise PlaybookFileError(f"{path}: {exc}") from None
+
+
+def load_playbook(path: Path, lang: str | None = None) -> Playbook:
+    """Load one built-in playbook file; raise PlaybookFileError naming entry and field."""
+    # prompts/<lang>/playbook/objections.yaml: the language is the folder's name.
+    lang = lang if lang is not None else path.resolve().parent.parent.name
+    result = _validate(_read_yaml(path), lang, team=False)
+    if isinstance(result, Playbook):
+        return result
+    raise PlaybookFileError(f"{path}: {_describe(result)}")
+
+
+def load_playbooks(prompts_dir: Path = DEFAULT_PROMPTS) -> dict[str, Playbook]:
+    """Load the playbook of every language and check they have the same ids and categories."""
+    books = {lang: load_playbook(prompts_dir / lang / PLAYBOOK_FILE) for lang in LANGUAGES}
+    first, *others = LANGUAGES
+    expected = {entry.id: entry.category for entry in books[first].entries}
+    for lang in others:
+        actual = {entry.id: entry.category for entry in books[lang].entries}
+        if set(actual) != set(expected):
+            raise PlaybookFileError(
+                f"playbook ids differ between {first} and {lang}: "
+                f"only in {first}: {sorted(set(expected) - set(actual))}, "
+                f"only in {lang}: {sorted(set(actual) - set(expected))}"
+            )
+        differ = sorted(i for i in expected if expected[i] != actual[i])
+        if differ:
+            raise PlaybookFileError(
+                f"playbook categories differ between {first} and {lang}: {differ}"
+            )
+    return books
+
+
+def parse_team_playbook(yaml_text: str, lang: str) -> Playbook | PlaybookError:
+    """Validate an admin's uploaded playbook; never raises, problems come back as data."""
+    if len(yaml_text.encode("utf-8", "surrogatepass")) > MAX_TEAM_BYTES:
+        return PlaybookError((Problem(KEY_TOO_LARGE),))
+    try:
+        # Aliases are resolved by reference, and the schema never walks into nested values,
+        # so a "billion laughs" file is refused without being expanded.
+        data = yaml.safe_load(yaml_text)
+    except (yaml.YAMLError, RecursionError, ValueError, OverflowError):
+        # ValueError/OverflowError: a date-looking scalar that is no date ("2024-13-45").
+        return PlaybookError((Problem(KEY_YAML),))
+    if isinstance(data, list) and len(data) > MAX_TEAM_ENTRIES:
+        return PlaybookError((Problem(KEY_TOO_MANY_ENTRIES),))
+    if isinstance(data, dict) and not isinstance(data.get("entries", []), list):
+        return PlaybookError((Problem(KEY_WRONG_TYPE, field="entries"),))
+    try:
+        result = _validate(data, lang, team=True)
+    except RecursionError:
+        return PlaybookError((Problem(KEY_YAML),))
+    return result if isinstance(result, Playbook) else PlaybookError(result)
+
+
+def _words(items: Sequence[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(fold(item) for item in items))
+
+
+def load_rubric(path: Path, lang: str) -> Rubric:
+    """Load the drill rubric word lists of one language."""
+    try:
+        model = _WordList.model_validate(_read_yaml(path))
+    except ValidationError as exc:
+        raise PlaybookFileError(f"{path}: {exc}") from None
+    if model.min_words >= model.max_words:
+        raise PlaybookFileError(f"{path}: min_words must be below max_words")
+    return Rubric(
+        lang=lang,
+        acknowledge=_words(model.acknowledge),
+        arguing=_words(model.arguing),
+        next_step=_words(model.next_step),
+        question_starts=_words(model.question_starts),
+        min_words=model.min_words,
+        max_words=model.max_words,
+    )
+
+
+def load_rubrics(prompts_dir: Path = DEFAULT_PROMPTS) -> dict[str, Rubric]:
+    """Load the drill rubric of every language."""
+    return {lang: load_rubric(prompts_dir / lang / RUBRIC_FILE, lang) for lang in LANGUAGES}

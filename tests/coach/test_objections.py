@@ -1,0 +1,256 @@
+"""Matching what reps type to playbook entries: accuracy, off-topic texts, team entries."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.coach.objections import (
+    CANDIDATE_FLOOR,
+    CATEGORIES,
+    NO_MATCH_BELOW,
+    Entry,
+    Match,
+    Matcher,
+    Playbook,
+    normalize,
+)
+from bot.playbook import load_playbooks
+
+LABELLED = Path(__file__).resolve().parent.parent / "data" / "objection_phrasings.yaml"
+LANGS = ("de", "en")
+
+
+@pytest.fixture(scope="module")
+def playbooks() -> dict[str, Playbook]:
+    """The real playbooks of both languages."""
+    return load_playbooks()
+
+
+@pytest.fixture(scope="module")
+def matchers(playbooks: dict[str, Playbook]) -> dict[str, Matcher]:
+    """One matcher per language over the real playbook."""
+    return {lang: Matcher(book.entries) for lang, book in playbooks.items()}
+
+
+@pytest.fixture(scope="module")
+def labelled() -> dict[str, Any]:
+    """The labelled phrasings: lang -> entry id -> texts, plus off_topic and holdout."""
+    data: dict[str, Any] = yaml.safe_load(LABELLED.read_text(encoding="utf-8"))
+    return data
+
+
+def _accuracy(
+    matchers: Mapping[str, Matcher], section: Mapping[str, Mapping[str, list[str]]]
+) -> dict[str, tuple[float, float, int]]:
+    """Top-1 and top-3 accuracy (and count) per language and overall."""
+    hits: dict[str, list[tuple[bool, bool]]] = {lang: [] for lang in LANGS}
+    for lang in LANGS:
+        for expected, texts in section[lang].items():
+            for text in texts:
+                ids = [m.entry.id for m in matchers[lang].match(text, limit=3)]
+                hits[lang].append((ids[:1] == [expected], expected in ids))
+    hits["all"] = hits["de"] + hits["en"]
+    return {
+        name: (
+            sum(top1 for top1, _ in rows) / len(rows),
+            sum(top3 for _, top3 in rows) / len(rows),
+            len(rows),
+        )
+        for name, rows in hits.items()
+    }
+
+
+def _report(title: str, figures: Mapping[str, tuple[float, float, int]]) -> None:
+    print(f"\n{title}")
+    for name, (top1, top3, count) in figures.items():
+        print(f"  {name:>3}: top-1 {top1:6.1%}  top-3 {top3:6.1%}  (n={count})")
+
+
+def test_accuracy_on_labelled_set(matchers: dict[str, Matcher], labelled: dict[str, Any]) -> None:
+    figures = _accuracy(matchers, labelled)
+    _report("labelled set", figures)
+    holdout = _accuracy(matchers, labelled["holdout"])
+    _report("holdout (never tuned on)", holdout)
+    top1, top3, _ = figures["all"]
+    assert top1 >= 0.85
+    assert top3 >= 0.95
+    for lang in LANGS:
+        assert figures[lang][0] >= 0.85, lang
+    # The holdout only guards against regressions; see the note in the data file.
+    assert holdout["all"][0] >= 0.72
+    assert holdout["all"][1] >= 0.76
+
+
+def test_labelled_set_is_big_balanced_and_mostly_new(
+    playbooks: dict[str, Playbook], labelled: dict[str, Any]
+) -> None:
+    counts = {lang: sum(len(texts) for texts in labelled[lang].values()) for lang in LANGS}
+    total = sum(counts.values())
+    assert total >= 160
+    assert all(count >= 0.4 * total for count in counts.values())
+    copied = 0
+    for lang in LANGS:
+        known = {
+            normalize(phrasing, frames=False)
+            for entry in playbooks[lang].entries
+            for phrasing in entry.phrasings
+        }
+        assert set(labelled[lang]) <= set(playbooks[lang].ids), lang
+        assert set(labelled[lang]) == set(playbooks[lang].ids), "every entry is tested"
+        copied += sum(
+            normalize(text, frames=False) in known
+            for texts in labelled[lang].values()
+            for text in texts
+        )
+    assert copied <= 0.4 * total
+
+
+def test_off_topic_texts_match_nothing(
+    matchers: dict[str, Matcher], labelled: dict[str, Any]
+) -> None:
+    for lang in LANGS:
+        for text in labelled["off_topic"][lang]:
+            assert matchers[lang].match(text) == [], (lang, text)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        ("de", "Der Kunde sagt, er muss darüber nachdenken", "think_about_it"),
+        ("de", "er meint, das ist zu teuer", "too_expensive"),
+        ("de", "sie sagt kein Bedarf", "no_need"),
+        (
+            "de",
+            "Was sage ich, wenn der Kunde sagt: melden Sie sich in einem halben Jahr?",
+            "call_in_six_months",
+        ),
+        ("de", "SIE SIND ABER HARTNAECKIG!!!", "persistent"),
+        ("de", "Sie sind aber hartnäckig", "persistent"),
+        ("de", "vertrag lauft noch", "contract_running"),
+        ("de", "muss das mit dem cheff besprechen", "ask_boss"),
+        ("de", "Wir haben schon einen Lieferanten.", "have_supplier"),
+        ("de", "schon einen lieferanten haben wir", "have_supplier"),
+        ("de", "Woher haben Sie eigentlich meine Nummer?", "where_number"),
+        ("de", "Rabatt?", "discount"),
+        ("en", "What do I say when the customer says it's too expensive?", "too_expensive"),
+        ("en", "she says they need to think about it", "think_about_it"),
+        ("en", "he said call back in six months", "call_in_six_months"),
+        ("en", "we have allready got a supplier", "have_supplier"),
+        ("en", "supplier we already have", "have_supplier"),
+        ("en", "where did u get my number", "where_number"),
+    ],
+)
+def test_typical_questions_find_their_entry(
+    matchers: dict[str, Matcher], lang: str, text: str, expected: str
+) -> None:
+    result = matchers[lang].match(text)
+    assert result, text
+    assert result[0].entry.id == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Der Kunde sagt, er muss darüber nachdenken", "muss darueber nachdenken"),
+        ("sie sagt nein", "nein"),
+        ("Sie sind aber hartnäckig", "sie sind aber hartnaeckig"),
+        ("Hallo! Was sage ich, wenn er meint, dass es zu teuer ist?", "zu teuer ist"),
+        ("What do I say when they say they need to think?", "need to think"),
+        ("ruf mich morgen an (sagt der Kunde)", "ruf mich morgen an"),
+        ("Guten Morgen", ""),
+        ("ham scho nen", "haben schon einen"),
+        ("I don't need it", "i do not need it"),
+    ],
+)
+def test_normalize_drops_the_frame_and_folds(text: str, expected: str) -> None:
+    assert normalize(text) == expected
+
+
+def _entry(entry_id: str, phrasings: tuple[str, ...], keywords: tuple[str, ...] = ()) -> Entry:
+    return Entry(
+        id=entry_id,
+        category="stall",
+        phrasings=phrasings,
+        keywords=keywords,
+        meaning="m",
+        strategy="s",
+        replies=("r1", "r2"),
+        ask_back="a",
+        avoid="v",
+    )
+
+
+def test_team_entry_wins_a_tie(playbooks: dict[str, Playbook]) -> None:
+    builtin = playbooks["de"].get("think_about_it")
+    assert builtin is not None
+    team = replace(builtin, id="team_think", team=True)
+    result = Matcher(playbooks["de"].entries, [team]).match("muss ich mir überlegen")
+    assert [m.entry.id for m in result[:2]] == ["team_think", "think_about_it"]
+    assert result[0].score > result[1].score
+
+
+def test_team_entry_with_a_builtin_id_replaces_it(playbooks: dict[str, Playbook]) -> None:
+    builtin = playbooks["en"].get("too_expensive")
+    assert builtin is not None
+    team = replace(builtin, replies=("Our own answer.", "Another one."), team=True)
+    result = Matcher(playbooks["en"].entries, [team]).match("way too expensive")
+    assert result[0].entry is team
+    assert [m.entry.id for m in result].count("too_expensive") == 1
+
+
+def test_team_entry_in_its_own_words() -> None:
+    team = _entry("tender_rules", ("Wir dürfen nur über das Portal Vergabe24 bestellen",))
+    builtin = _entry("other", ("Ganz etwas anderes",))
+    result = Matcher([builtin], [team]).match("nur über vergabe24")
+    assert [m.entry.id for m in result] == ["tender_rules"]
+
+
+def test_results_are_sorted_limited_and_above_threshold(matchers: dict[str, Matcher]) -> None:
+    result = matchers["de"].match("zu teuer, kein Budget, Konkurrenz ist billiger", limit=2)
+    assert len(result) == 2
+    assert result[0].score >= result[1].score >= NO_MATCH_BELOW
+    assert matchers["de"].match("zu teuer", limit=0) == []
+
+
+def test_an_empty_or_odd_playbook_matches_nothing() -> None:
+    assert Matcher([]).match("zu teuer") == []
+    odd = Matcher([_entry("punct", ("?!…", "—"), ("…",))])
+    assert odd.match("?!…") == []
+
+
+def test_playbook_helpers(playbooks: dict[str, Playbook]) -> None:
+    book = playbooks["de"]
+    assert book.categories == CATEGORIES
+    assert book.get("no_such_entry") is None
+    assert {entry.category for entry in book.in_category("price")} == {"price"}
+    assert len(book.ids) == len(set(book.ids))
+
+
+_VOCAB = [
+    "der", "Kunde", "sagt", "zu", "teuer", "kein", "Bedarf", "?", "!", "ä", "ß", "ae", "'",
+    "what", "do", "I", "say", "when", "budget", "12", "Anrufe", "…", "\n", "😀", "nachdenkn",
+]  # fmt: skip
+_texts = st.one_of(
+    st.text(),
+    st.text(min_size=300, max_size=5000),
+    st.lists(st.sampled_from(_VOCAB), max_size=40).map(" ".join),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=_texts, lang=st.sampled_from(LANGS), limit=st.integers(-1, 6))
+def test_match_never_raises(matchers: dict[str, Matcher], text: str, lang: str, limit: int) -> None:
+    result = matchers[lang].match(text, limit=limit)
+    assert len(result) <= max(limit, 0)
+    assert all(isinstance(m, Match) and CANDIDATE_FLOOR <= m.score <= 100 for m in result)
+    assert not result or result[0].score >= NO_MATCH_BELOW
+    assert [m.score for m in result] == sorted((m.score for m in result), reverse=True)
+    assert len({m.entry.id for m in result}) == len(result)
