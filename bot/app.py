@@ -18,7 +18,7 @@ from bot.content import DEFAULT_PROMPTS, Content
 from bot.handlers.context import DEPS_KEY, Deps, utc_now
 from bot.handlers.ordering import PerChatUpdateProcessor
 from bot.handlers.register import register
-from bot.playbook import load_playbooks
+from bot.playbook import load_playbooks, load_rubrics
 from bot.storage import open_storage
 
 log = logging.getLogger(__name__)
@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 COMMANDS: tuple[str, ...] = (
     "today",
     "objection",
+    "practice",
     "log",
     "goals",
     "week",
@@ -59,6 +60,7 @@ def build_application(
         error_hook=error_hook,
         playbooks=playbooks,
         matchers={lang: Matcher(playbook.entries) for lang, playbook in playbooks.items()},
+        rubrics=load_rubrics(DEFAULT_PROMPTS),
     )
 
     async def post_init(app: App) -> None:

@@ -19,6 +19,7 @@ from telegram import (
 )
 from telegram.ext import CallbackContext, ExtBot
 
+from bot.coach.drill import Rubric
 from bot.coach.language import pick_language
 from bot.coach.objections import Matcher, Playbook
 from bot.coach.profile import Profile
@@ -46,6 +47,7 @@ class Deps:
     # The objection playbook and its matcher, per language.
     playbooks: Mapping[str, Playbook] = field(default_factory=dict)
     matchers: Mapping[str, Matcher] = field(default_factory=dict)
+    rubrics: Mapping[str, Rubric] = field(default_factory=dict)
     # Tests collect handler errors here so an unexpected one fails the test.
     error_hook: Callable[[object, BaseException], None] | None = None
     _storage: Storage | None = field(default=None, repr=False)

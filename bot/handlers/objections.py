@@ -50,7 +50,11 @@ def _card_markup(s: Session, best: Entry, others: list[Match]) -> InlineKeyboard
     related += [e for e in s.deps.playbooks[s.lang].in_category(best.category) if e != best]
     unique = list({e.id: e for e in related if e.id != best.id}.values())[:2]
     buttons = [(f"↪️ {_label(e)}", f"o:e:{e.id}") for e in unique]
-    return inline(buttons, columns=1, extra_rows=[[(s.text("objection.categories"), "o:c")]])
+    extra = [
+        [(s.text("objection.drill"), f"p:e:{best.id}")],
+        [(s.text("objection.categories"), "o:c")],
+    ]
+    return inline(buttons, columns=1, extra_rows=extra)
 
 
 def _categories_markup(s: Session) -> InlineKeyboardMarkup:

@@ -21,6 +21,7 @@ from bot.handlers import (
     goals,
     objections,
     onboarding,
+    practice,
     settings,
     today,
     week,
@@ -44,6 +45,9 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(
         CommandHandler(["objection", "einwand"], objections.objection_command, filters=PRIVATE)
     )
+    app.add_handler(
+        CommandHandler(["practice", "ueben"], practice.practice_command, filters=PRIVATE)
+    )
 
     app.add_handler(CallbackQueryHandler(flows.on_answer_button, pattern=r"^a:"))
     app.add_handler(CallbackQueryHandler(flows.on_day_button, pattern=r"^d:"))
@@ -53,6 +57,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CallbackQueryHandler(week.on_button, pattern=r"^w:"))
     app.add_handler(CallbackQueryHandler(audit.on_button, pattern=r"^u:"))
     app.add_handler(CallbackQueryHandler(objections.on_button, pattern=r"^o:"))
+    app.add_handler(CallbackQueryHandler(practice.on_button, pattern=r"^p:"))
     app.add_handler(CallbackQueryHandler(flows.on_unknown_button))
 
     app.add_handler(InlineQueryHandler(objections.on_inline_query))

@@ -7,6 +7,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -139,4 +140,23 @@ audits = Table(
     Column("suggested", Text, nullable=False),
     Column("taken_at", UtcDateTime, nullable=False),
     Index("ix_audits_user", "user_id"),
+)
+
+# How well a rep answers each objection in practice, and when to drill it again.
+drill_stats = Table(
+    "drill_stats",
+    metadata,
+    Column(
+        "user_id",
+        BigInteger,
+        ForeignKey("users.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    ),
+    Column("entry_id", String(64), primary_key=True),
+    Column("mastery", Float, nullable=False),
+    Column("due", Date, nullable=False),
+    Column("last_score", Integer, nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
 )

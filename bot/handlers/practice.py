@@ -1,0 +1,125 @@
+"""/practice: the bot plays the customer, the rep answers, the bot scores and shows a model reply.
+
+Weak objections come back sooner (spaced repetition); due ones are drilled first.
+"""
+
+from __future__ import annotations
+
+from telegram import Message, Update
+
+from bot.coach.drill import next_review, score_reply
+from bot.coach.objections import Entry
+from bot.handlers.calendars import today_of
+from bot.handlers.context import Session, with_session
+from bot.handlers.keyboards import inline, main_menu
+from bot.storage import FlowState
+
+FLOW = "drill"
+CRITERIA = ("acknowledges", "asks_question", "no_arguing", "next_step", "length_ok")
+
+
+async def _pick(s: Session, prefer: str | None = None) -> Entry:
+    """The entry to drill: the one asked for, else the most overdue weak one, else a new one."""
+    assert s.profile is not None
+    playbook = s.deps.playbooks[s.lang]
+    if prefer is not None and (entry := playbook.get(prefer)):
+        return entry
+    stats = await s.deps.storage.drills.stats(s.user_id)
+    today = today_of(s.profile, s.deps.clock())
+    due = sorted(
+        (st for st in stats.values() if st.due <= today and playbook.get(st.entry_id)),
+        key=lambda st: (st.due, st.mastery, st.entry_id),
+    )
+    if due:
+        found = playbook.get(due[0].entry_id)
+        assert found is not None
+        return found
+    fresh = [e for e in playbook.entries if e.id not in stats]
+    if fresh:
+        # Rotate through the playbook so reps meet every objection, not always the first.
+        return fresh[len(stats) % len(fresh)]
+    weakest = min(stats.values(), key=lambda st: (st.mastery, st.due, st.entry_id))
+    return playbook.get(weakest.entry_id) or playbook.entries[0]
+
+
+async def throw(s: Session, prefer: str | None = None, prefix: str = "") -> None:
+    """Play the customer: store what we wait for and say the objection."""
+    entry = await _pick(s, prefer)
+    attempts = await s.deps.storage.drills.stats(s.user_id)
+    # Vary the wording the customer uses, so the rep answers the meaning, not a sentence.
+    phrasing = entry.phrasings[len(attempts) % len(entry.phrasings)]
+    await s.deps.storage.flows.set(
+        s.user_id, FlowState(FLOW, "answer", {"entry": entry.id}), s.deps.clock()
+    )
+    markup = inline(
+        [(s.text("practice.skip"), "p:skip"), (s.text("practice.stop"), "p:stop")], columns=2
+    )
+    await s.send(prefix + s.text("practice.throw", objection=phrasing), markup)
+
+
+@with_session
+async def practice_command(update: Update, s: Session) -> None:
+    """/practice."""
+    if s.profile is None or not s.profile.onboarded:
+        await s.say("common.start_first")
+        return
+    await throw(s, prefix=s.text("practice.intro") + "\n\n")
+
+
+async def answer_text(s: Session, text: str) -> bool:
+    """Score the rep's answer to the objection the bot threw."""
+    state = s.flow
+    if state is None or state.flow != FLOW or s.profile is None:
+        return False
+    entry = s.deps.playbooks[s.lang].get(str(state.data.get("entry", "")))
+    if entry is None:
+        await s.deps.storage.flows.clear(s.user_id)
+        return False
+    result = score_reply(text, s.lang, s.deps.rubrics[s.lang])
+    stats = await s.deps.storage.drills.stats(s.user_id)
+    previous = stats.get(entry.id)
+    today = today_of(s.profile, s.deps.clock())
+    mastery, due = next_review(previous.mastery if previous else 0.0, today, result.total)
+    await s.deps.storage.drills.record(
+        s.user_id, entry.id, mastery, due, result.total, s.deps.clock()
+    )
+    await s.deps.storage.flows.clear(s.user_id)
+    checks = "\n".join(
+        ("✅ " if result.criteria.get(name) else "▫️ ") + s.text(f"practice.criterion.{name}")
+        for name in CRITERIA
+    )
+    tips = "\n".join("💡 " + s.text(tip) for tip in result.tips[:2])
+    parts = [s.text("practice.score", score=result.total), checks]
+    if tips:
+        parts.append(tips)
+    parts.append(s.text("practice.model", reply=entry.replies[0]))
+    days = (due - today).days
+    parts.append(s.text("practice.next_review", days=days))
+    markup = inline(
+        [(s.text("practice.next"), "p:next"), (s.text("practice.stop"), "p:stop")], columns=2
+    )
+    await s.send("\n\n".join(parts), markup)
+    return True
+
+
+@with_session
+async def on_button(update: Update, s: Session) -> None:
+    """Practice buttons: next objection, skip this one, stop; "p:e:<id>" drills one entry."""
+    query = update.callback_query
+    assert query is not None
+    parts = (query.data or "").split(":")
+    if s.profile is None or not s.profile.onboarded:
+        await query.answer(s.text("common.button_outdated"))
+        return
+    await query.answer()
+    # The objection card keeps its buttons; a finished drill message loses them.
+    if isinstance(query.message, Message) and parts[1:2] != ["e"]:
+        await s.bot.edit_message_reply_markup(s.chat_id, query.message.message_id)
+    match parts[1:]:
+        case ["next"] | ["skip"]:
+            await throw(s)
+        case ["e", entry_id]:
+            await throw(s, prefer=entry_id, prefix=s.text("practice.intro") + "\n\n")
+        case _:
+            await s.deps.storage.flows.clear(s.user_id)
+            await s.say("practice.stopped", main_menu(s.deps.content, s.lang))
