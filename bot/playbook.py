@@ -13,14 +13,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from pathlib import Path
-from typing import Annotated, Any, Final, Literal
+from typing import Annotated, Any, Final
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from bot.coach._text import fold
 from bot.coach.drill import Rubric
-from bot.coach.objections import Entry, Playbook
+from bot.coach.objections import Category, Entry, Playbook
 from bot.content import DEFAULT_PROMPTS, ContentError
 
 LANGUAGES: Final = ("de", "en")
@@ -35,17 +35,6 @@ MAX_TEAM_BYTES: Final = 256 * 1024
 MAX_TEAM_ENTRIES: Final = 200
 # An admin reads the problems in a chat: the first few are enough to fix the file.
 MAX_PROBLEMS: Final = 20
-
-Category = Literal[
-    "stall",
-    "brush_off",
-    "price",
-    "status_quo",
-    "authority",
-    "information",
-    "trust",
-    "persistence",
-]
 
 
 # Texts are stripped; a blank one is an error ("playbook.error.empty"), so is an overlong one.

@@ -8,13 +8,13 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, Literal, get_args
 
 from rapidfuzz import fuzz, process
 
 from bot.coach._text import fold
 
-CATEGORIES: Final = (
+Category = Literal[
     "stall",
     "brush_off",
     "price",
@@ -23,7 +23,8 @@ CATEGORIES: Final = (
     "information",
     "trust",
     "persistence",
-)
+]
+CATEGORIES: Final[tuple[str, ...]] = get_args(Category)
 
 # Below this score `match` reports nothing: the bot says so and offers the categories instead.
 NO_MATCH_BELOW: Final = 42.0

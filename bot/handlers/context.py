@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, cast
 
 from telegram import (
@@ -91,6 +91,11 @@ class Session:
     def text(self, key: str, /, **values: Any) -> str:
         """A text in the user's language."""
         return self.deps.content.text(self.lang, key, **values)
+
+    def day_label(self, day: date) -> str:
+        """A short local date like "Mo 23.11."."""
+        names = self.deps.content.list(self.lang, "common.weekdays_short")
+        return f"{names[day.weekday()]} {day.day:02d}.{day.month:02d}."
 
     async def send(self, text: str, markup: ReplyMarkup | None = None) -> Message:
         """Send a message to the user's chat."""

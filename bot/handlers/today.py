@@ -40,7 +40,7 @@ def keyboard(s: Session, record: DayRecord) -> InlineKeyboardMarkup:
 async def standing(s: Session, record: DayRecord, targets: StoredTargets | None) -> str:
     """Today's numbers against target, with bars and the streak."""
     assert s.profile is not None
-    lines = [s.text("today.title", date=_date_label(s, record.day))]
+    lines = [s.text("today.title", date=s.day_label(record.day))]
     for metric in METRICS:
         done = record.counts.get(metric)
         goal = getattr(targets.daily, metric) if targets else 0
@@ -61,11 +61,6 @@ async def standing(s: Session, record: DayRecord, targets: StoredTargets | None)
     else:
         lines.append("\n" + await _streak_line(s, record, targets))
     return "\n".join(lines)
-
-
-def _date_label(s: Session, day: date) -> str:
-    names = s.deps.content.list(s.lang, "common.weekdays_short")
-    return f"{names[day.weekday()]} {day.day:02d}.{day.month:02d}."
 
 
 async def _streak_line(s: Session, record: DayRecord, targets: StoredTargets) -> str:
@@ -181,7 +176,7 @@ async def log_counts(s: Session, counts: Counts, days_back: int, source: str) ->
     assert record is not None
     head = s.text("today.logged", summary=_summary(s, counts))
     if day != today:
-        head = s.text("today.logged_for_day", summary=_summary(s, counts), date=_date_label(s, day))
+        head = s.text("today.logged_for_day", summary=_summary(s, counts), date=s.day_label(day))
         today_record = await activity.day(s.user_id, today)
         text = await standing(s, today_record, targets)
         await s.send(head + "\n\n" + text, keyboard(s, today_record))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import date, timedelta
+from datetime import timedelta
 
 from telegram import InputFile, Update
 
@@ -57,7 +57,7 @@ async def show_week(s: Session, days: int = 7) -> None:
             s.text(
                 "week.streak",
                 streak=current.current,
-                best_day=_date(s, summary.best_day.day) if summary.best_day else "–",
+                best_day=s.day_label(summary.best_day.day) if summary.best_day else "–",
                 best_dials=summary.best_day.actual["dials"] if summary.best_day else 0,
                 record=best.best_day_dials,
                 best_week=best.best_week_dials,
@@ -69,11 +69,6 @@ async def show_week(s: Session, days: int = 7) -> None:
     await s.bot.send_photo(
         s.chat_id, InputFile(png, filename="week.png"), caption=caption, reply_markup=markup
     )
-
-
-def _date(s: Session, day: date) -> str:
-    names = s.deps.content.list(s.lang, "common.weekdays_short")
-    return f"{names[day.weekday()]} {day.day:02d}.{day.month:02d}."
 
 
 @with_session
