@@ -12,13 +12,13 @@ from telegram import BotCommand, BotCommandScopeDefault, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
 
-from bot.coach.objections import Matcher
+from bot.coach.objections import Matcher, Playbook
 from bot.config import Settings
 from bot.content import DEFAULT_PROMPTS, Content
 from bot.handlers.context import DEPS_KEY, Deps, utc_now
 from bot.handlers.ordering import PerChatUpdateProcessor
 from bot.handlers.register import register
-from bot.playbook import load_playbooks, load_rubrics
+from bot.playbook import load_playbooks, load_rubrics, parse_team_playbook
 from bot.storage import open_storage
 
 log = logging.getLogger(__name__)
@@ -65,6 +65,12 @@ def build_application(
 
     async def post_init(app: App) -> None:
         deps.attach(await open_storage(settings.database_url))
+        for lang, source in (await deps.storage.team_playbooks.all()).items():
+            team = parse_team_playbook(source, lang)
+            if isinstance(team, Playbook) and lang in deps.playbooks:
+                deps.use_team_playbook(team)
+            else:
+                log.error("stored team playbook refused: lang=%s", lang)
         await set_commands(app, content)
 
     async def post_shutdown(_app: App) -> None:

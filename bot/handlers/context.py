@@ -21,7 +21,7 @@ from telegram.ext import CallbackContext, ExtBot
 
 from bot.coach.drill import Rubric
 from bot.coach.language import pick_language
-from bot.coach.objections import Matcher, Playbook
+from bot.coach.objections import Entry, Matcher, Playbook
 from bot.coach.profile import Profile
 from bot.config import Settings
 from bot.content import Content
@@ -44,9 +44,10 @@ class Deps:
     settings: Settings
     content: Content
     clock: Callable[[], datetime] = utc_now
-    # The objection playbook and its matcher, per language.
+    # The objection playbook, the team's own entries and the matcher over both, per language.
     playbooks: Mapping[str, Playbook] = field(default_factory=dict)
-    matchers: Mapping[str, Matcher] = field(default_factory=dict)
+    team_playbooks: dict[str, Playbook] = field(default_factory=dict)
+    matchers: dict[str, Matcher] = field(default_factory=dict)
     rubrics: Mapping[str, Rubric] = field(default_factory=dict)
     # Tests collect handler errors here so an unexpected one fails the test.
     error_hook: Callable[[object, BaseException], None] | None = None
@@ -58,6 +59,19 @@ class Deps:
         if self._storage is None:
             raise RuntimeError("storage is not open")
         return self._storage
+
+    def use_team_playbook(self, playbook: Playbook) -> None:
+        """Put a team's entries in force for their language (they rank first in lookups)."""
+        self.team_playbooks[playbook.lang] = playbook
+        self.matchers[playbook.lang] = Matcher(
+            self.playbooks[playbook.lang].entries, playbook.entries
+        )
+
+    def find_entry(self, lang: str, entry_id: str) -> Entry | None:
+        """An entry by id: the team's own first, then the built-in one."""
+        team = self.team_playbooks.get(lang)
+        found = team.get(entry_id) if team else None
+        return found or self.playbooks[lang].get(entry_id)
 
     def attach(self, storage: Storage) -> None:
         """Use the storage opened in post_init."""

@@ -98,7 +98,7 @@ async def on_button(update: Update, s: Session) -> None:
     assert query is not None
     parts = (query.data or "").split(":")
     playbook = s.deps.playbooks[s.lang]
-    if parts[1:2] == ["e"] and len(parts) == 3 and (entry := playbook.get(parts[2])):
+    if parts[1:2] == ["e"] and len(parts) == 3 and (entry := s.deps.find_entry(s.lang, parts[2])):
         await query.answer()
         await s.send(render_entry(s, entry), _card_markup(s, entry, []))
     elif parts[1:] == ["c"]:

@@ -22,7 +22,7 @@ async def _pick(s: Session, prefer: str | None = None) -> Entry:
     """The entry to drill: the one asked for, else the most overdue weak one, else a new one."""
     assert s.profile is not None
     playbook = s.deps.playbooks[s.lang]
-    if prefer is not None and (entry := playbook.get(prefer)):
+    if prefer is not None and (entry := s.deps.find_entry(s.lang, prefer)):
         return entry
     stats = await s.deps.storage.drills.stats(s.user_id)
     today = today_of(s.profile, s.deps.clock())
@@ -71,7 +71,7 @@ async def answer_text(s: Session, text: str) -> bool:
     state = s.flow
     if state is None or state.flow != FLOW or s.profile is None:
         return False
-    entry = s.deps.playbooks[s.lang].get(str(state.data.get("entry", "")))
+    entry = s.deps.find_entry(s.lang, str(state.data.get("entry", "")))
     if entry is None:
         await s.deps.storage.flows.clear(s.user_id)
         return False

@@ -23,6 +23,7 @@ from bot.handlers import (
     onboarding,
     practice,
     settings,
+    team,
     today,
     week,
 )
@@ -48,6 +49,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(
         CommandHandler(["practice", "ueben"], practice.practice_command, filters=PRIVATE)
     )
+    app.add_handler(CommandHandler("playbook", team.playbook_command, filters=PRIVATE))
 
     app.add_handler(CallbackQueryHandler(flows.on_answer_button, pattern=r"^a:"))
     app.add_handler(CallbackQueryHandler(flows.on_day_button, pattern=r"^d:"))
@@ -65,6 +67,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(MessageHandler(PRIVATE & filters.COMMAND, basic.unknown_command))
     app.add_handler(MessageHandler(PRIVATE & filters.TEXT, basic.on_text))
     app.add_handler(MessageHandler(PRIVATE & filters.LOCATION, basic.on_location))
+    app.add_handler(MessageHandler(PRIVATE & filters.Document.ALL, team.on_document))
     app.add_handler(MessageHandler(PRIVATE, basic.on_other))
 
     app.add_error_handler(errors.on_error)

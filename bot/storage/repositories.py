@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from bot.coach.profile import Profile, Schedule
 from bot.coach.weekdays import weekdays_from_str, weekdays_to_str
 from bot.storage.activity import ActivityRepository
-from bot.storage.drills import DrillRepository
+from bot.storage.drills import DrillRepository, TeamPlaybookRepository
 from bot.storage.tables import flow_states, users
 
 
@@ -207,6 +207,7 @@ class Storage:
         self.flows = FlowRepository(engine)
         self.activity = ActivityRepository(engine)
         self.drills = DrillRepository(engine)
+        self.team_playbooks = TeamPlaybookRepository(engine)
 
     async def save_step(self, profile: Profile, flow: FlowState | None, now: datetime) -> None:
         """Store a profile change and the flow's next step (None: flow done) atomically."""

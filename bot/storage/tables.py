@@ -160,3 +160,13 @@ drill_stats = Table(
     Column("attempts", Integer, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
 )
+
+# A team's own objection entries per language, as the admin uploaded them (validated YAML).
+team_playbooks = Table(
+    "team_playbooks",
+    metadata,
+    Column("lang", String(8), primary_key=True),
+    Column("source", Text, nullable=False),
+    Column("updated_by", BigInteger, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
