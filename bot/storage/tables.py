@@ -31,6 +31,26 @@ metadata = MetaData(
     }
 )
 
+def _owner(*, primary_key: bool) -> Column[int]:
+    """The user a row belongs to; deleting the user deletes the row."""
+    return Column(
+        "user_id",
+        BigInteger,
+        ForeignKey("users.id", ondelete="CASCADE"),
+        primary_key=primary_key,
+        nullable=False,
+        autoincrement=False,
+    )
+
+
+def _counts() -> list[Column[int]]:
+    """The four activity metrics as integer columns."""
+    return [
+        Column(name, Integer, nullable=False, default=0)
+        for name in ("dials", "conversations", "appointments", "contacts")
+    ]
+
+
 users = Table(
     "users",
     metadata,
@@ -55,13 +75,7 @@ users = Table(
 flow_states = Table(
     "flow_states",
     metadata,
-    Column(
-        "user_id",
-        BigInteger,
-        ForeignKey("users.id", ondelete="CASCADE"),
-        primary_key=True,
-        autoincrement=False,
-    ),
+    _owner(primary_key=True),
     Column("flow", String(32), nullable=False),
     Column("step", String(32), nullable=False),
     Column("data", Text, nullable=False, default="{}"),
@@ -72,17 +86,8 @@ flow_states = Table(
 targets = Table(
     "targets",
     metadata,
-    Column(
-        "user_id",
-        BigInteger,
-        ForeignKey("users.id", ondelete="CASCADE"),
-        primary_key=True,
-        autoincrement=False,
-    ),
-    Column("dials", Integer, nullable=False),
-    Column("conversations", Integer, nullable=False),
-    Column("appointments", Integer, nullable=False),
-    Column("contacts", Integer, nullable=False),
+    _owner(primary_key=True),
+    *_counts(),
     Column("source", String(16), nullable=False),
     # The goal inputs behind funnel targets, as JSON, so /goals can show and edit them.
     Column("goal", Text, nullable=True),
@@ -94,18 +99,9 @@ targets = Table(
 activity_days = Table(
     "activity_days",
     metadata,
-    Column(
-        "user_id",
-        BigInteger,
-        ForeignKey("users.id", ondelete="CASCADE"),
-        primary_key=True,
-        autoincrement=False,
-    ),
+    _owner(primary_key=True),
     Column("day", Date, primary_key=True),
-    Column("dials", Integer, nullable=False, default=0),
-    Column("conversations", Integer, nullable=False, default=0),
-    Column("appointments", Integer, nullable=False, default=0),
-    Column("contacts", Integer, nullable=False, default=0),
+    *_counts(),
     # The dial target in force that day: streaks judge a day by its own target.
     Column("target_dials", Integer, nullable=False, default=0),
     Column("version", Integer, nullable=False, default=0),
@@ -117,12 +113,9 @@ activity_events = Table(
     "activity_events",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("user_id", BigInteger, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    _owner(primary_key=False),
     Column("day", Date, nullable=False),
-    Column("dials", Integer, nullable=False),
-    Column("conversations", Integer, nullable=False),
-    Column("appointments", Integer, nullable=False),
-    Column("contacts", Integer, nullable=False),
+    *_counts(),
     Column("source", String(16), nullable=False),
     Column("undone", Boolean, nullable=False, default=False),
     Column("created_at", UtcDateTime, nullable=False),
@@ -134,7 +127,7 @@ audits = Table(
     "audits",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("user_id", BigInteger, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    _owner(primary_key=False),
     Column("answers", Text, nullable=False),
     Column("score", Integer, nullable=False),
     Column("suggested", Text, nullable=False),
@@ -146,13 +139,7 @@ audits = Table(
 drill_stats = Table(
     "drill_stats",
     metadata,
-    Column(
-        "user_id",
-        BigInteger,
-        ForeignKey("users.id", ondelete="CASCADE"),
-        primary_key=True,
-        autoincrement=False,
-    ),
+    _owner(primary_key=True),
     Column("entry_id", String(64), primary_key=True),
     Column("mastery", Float, nullable=False),
     Column("due", Date, nullable=False),

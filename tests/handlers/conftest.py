@@ -13,7 +13,7 @@ from bot.app import App, build_application, polling
 from bot.config import Settings
 from bot.content import Content
 from bot.handlers.context import DEPS_KEY, Deps
-from bot.sandbox import Sandbox, SandboxUser
+from bot.sandbox import Sandbox, SandboxMessage, SandboxUser
 from bot.storage import Storage
 
 MENU_DE = ["📞 Heute", "🛡 Einwand", "📈 Woche", "🎯 Ziele", "⚙️ Einstellungen", "❓ Hilfe"]
@@ -101,6 +101,20 @@ async def harness(sandbox: Sandbox, settings: Settings, content: Content) -> Asy
     finally:
         await h.stop()
     assert len(h.errors) == h.expected_errors, f"unexpected handler errors: {h.errors!r}"
+
+
+async def at_working_days(
+    harness: Harness, user_id: int, city: str
+) -> tuple[SandboxUser, SandboxMessage]:
+    """A German rep half-way through onboarding: language and city given, days asked."""
+    user = harness.user(user_id, "de")
+    user.send_command("start")
+    await user.next_message()
+    user.press("🇩🇪 Deutsch")
+    await user.next_message()
+    user.send_text(city)
+    await user.next_message()
+    return user, await user.next_message()
 
 
 async def onboarded(harness: Harness, user_id: int, lang: str = "de") -> SandboxUser:

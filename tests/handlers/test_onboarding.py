@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import time
 
 from bot.coach.profile import Schedule
-from tests.handlers.conftest import MENU_DE, MENU_EN, Harness, onboarded
+from tests.handlers.conftest import MENU_DE, MENU_EN, Harness, at_working_days, onboarded
 
 
 async def test_onboarding_in_german_by_taps_and_typing(harness: Harness) -> None:
@@ -131,14 +131,7 @@ async def test_unknown_telegram_language_gets_the_default(harness: Harness) -> N
 
 
 async def test_restart_in_the_middle_of_onboarding_continues(harness: Harness) -> None:
-    user = harness.user(1006, "de")
-    user.send_command("start")
-    await user.next_message()
-    user.press("🇩🇪 Deutsch")
-    await user.next_message()
-    user.send_text("Wien")
-    await user.next_message()
-    days = await user.next_message()
+    user, days = await at_working_days(harness, 1006, "Wien")
     user.press("d:0")
     await user.wait_for(lambda: days.button_labels[0] == "▫️ Mo")
 
@@ -191,14 +184,7 @@ async def test_cancel_during_onboarding_keeps_defaults(harness: Harness) -> None
 
 
 async def test_days_done_by_typing_and_none_selected(harness: Harness) -> None:
-    user = harness.user(1009, "de")
-    user.send_command("start")
-    await user.next_message()
-    user.press("🇩🇪 Deutsch")
-    await user.next_message()
-    user.send_text("Graz")
-    await user.next_message()
-    days = await user.next_message()
+    user, days = await at_working_days(harness, 1009, "Graz")
     for day in range(5):
         user.press(f"d:{day}")
     await user.wait_for(lambda: all(label.startswith("▫️") for label in days.button_labels[:7]))

@@ -7,7 +7,7 @@ from datetime import time
 import pytest
 
 from bot.sandbox import SandboxMessage, SandboxUser
-from tests.handlers.conftest import MENU_DE, MENU_EN, Harness, onboarded
+from tests.handlers.conftest import MENU_DE, MENU_EN, Harness, at_working_days, onboarded
 
 
 async def open_settings(user: SandboxUser) -> None:
@@ -169,14 +169,7 @@ async def test_cancel_leaves_a_settings_question(harness: Harness) -> None:
 
 
 async def test_outdated_button_gets_a_toast(harness: Harness) -> None:
-    user = harness.user(2006, "de")
-    user.send_command("start")
-    await user.next_message()
-    user.press("🇩🇪 Deutsch")
-    await user.next_message()
-    user.send_text("Berlin")
-    await user.next_message()
-    days = await user.next_message()
+    user, days = await at_working_days(harness, 2006, "Berlin")
     user.send_text("Mo-Fr")  # answered by typing: the toggles stay on the old message
     await user.next_message()
     press = user.press("d:6", message=days)
