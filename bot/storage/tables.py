@@ -31,6 +31,7 @@ metadata = MetaData(
     }
 )
 
+
 def _owner(*, primary_key: bool) -> Column[int]:
     """The user a row belongs to; deleting the user deletes the row."""
     return Column(
