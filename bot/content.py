@@ -78,6 +78,10 @@ class Content:
             raise TypeError(f"{key} is a list")
         return template.format_map({k: _escape(v) for k, v in values.items()})
 
+    def plural(self, language: str | None, key: str, n: int, /, **values: Any) -> str:
+        """The `.one` or `.other` form of a text for the count n, with {n} filled in."""
+        return self.text(language, f"{key}.{'one' if n == 1 else 'other'}", n=n, **values)
+
     def list(self, language: str | None, key: str) -> tuple[str, ...]:
         """A list of texts (button labels, day names, variants)."""
         value = self._get(language, key)

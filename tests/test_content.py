@@ -80,3 +80,18 @@ def test_missing_folders_are_refused(tmp_path: Path) -> None:
     _write(tmp_path, "en", "a: Hi\n")
     with pytest.raises(ContentError, match="default language"):
         load_content(tmp_path, default_language="de")
+
+
+@pytest.mark.parametrize(
+    ("lang", "n", "expected"),
+    [
+        ("de", 1, "1 Termin"),
+        ("de", 2, "2 Termine"),
+        ("de", 0, "0 Termine"),
+        ("en", 1, "1 appointment"),
+    ],
+)
+def test_plural_picks_the_form_for_the_count(
+    content: Content, lang: str, n: int, expected: str
+) -> None:
+    assert content.plural(lang, "today.count.appointments", n) == expected

@@ -9,9 +9,11 @@ from telegram import Message, Update
 from bot.coach.activity import METRICS
 from bot.coach.audit import QUESTIONS, Diagnosis, Question, diagnose, parse_answer
 from bot.coach.targets import DailyTargets
+from bot.content import Raw
 from bot.handlers.context import Session, with_session
 from bot.handlers.flows import quote
 from bot.handlers.keyboards import inline, main_menu
+from bot.handlers.views import counts_line
 from bot.storage import FlowState
 
 FLOW = "audit"
@@ -79,7 +81,9 @@ async def _finish(s: Session, answers: dict[str, Any]) -> None:
             )
         )
     lines.append("")
-    lines.append(s.text("audit.suggested", **suggested))
+    lines.append(
+        s.text("audit.suggested", targets=Raw(counts_line(s.deps.content, s.lang, suggested)))
+    )
     markup = inline(
         [(s.text("audit.adopt"), "u:adopt"), (s.text("audit.keep"), "u:keep")], columns=2
     )
@@ -126,7 +130,8 @@ async def on_button(update: Update, s: Session) -> None:
         suggested = dict(state.data["suggested"])
         daily = DailyTargets(**{m: int(suggested[m]) for m in METRICS})
         await s.deps.storage.activity.set_targets(s.user_id, daily, "audit", s.deps.clock())
-        await s.say("goals.saved", main_menu(s.deps.content, s.lang), **suggested)
+        line = Raw(counts_line(s.deps.content, s.lang, suggested))
+        await s.say("goals.saved", main_menu(s.deps.content, s.lang), targets=line)
         return
     question = BY_ID.get(parts[1]) if len(parts) == 3 else None
     if question is None or question.id != state.step or parts[2] not in question.choices:

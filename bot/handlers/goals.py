@@ -21,10 +21,12 @@ from bot.coach.targets import (
     parse_rate,
     working_days_in_period,
 )
+from bot.content import Raw
 from bot.handlers.calendars import calendar_for, today_of
 from bot.handlers.context import Session, with_session
 from bot.handlers.flows import quote
 from bot.handlers.keyboards import inline, main_menu
+from bot.handlers.views import counts_line
 from bot.storage import FlowState
 
 FLOW = "goals"
@@ -95,12 +97,16 @@ async def start_goals(s: Session) -> None:
     stored = await s.deps.storage.activity.targets(s.user_id)
     prefix = ""
     if stored is not None:
-        prefix = s.text("goals.current", **_target_values(stored.daily)) + "\n\n"
+        prefix = s.text("goals.current", targets=_line(s, stored.daily)) + "\n\n"
     await _go(s, FlowState(FLOW, "mode", {}), prefix)
 
 
 def _target_values(daily: DailyTargets) -> dict[str, int]:
     return {m: getattr(daily, m) for m in METRICS}
+
+
+def _line(s: Session, daily: DailyTargets) -> Raw:
+    return Raw(counts_line(s.deps.content, s.lang, _target_values(daily)))
 
 
 @with_session
@@ -160,14 +166,14 @@ def _math(s: Session, goal: Goal, funnel: Funnel) -> str:
         conversations=number(s, funnel.conversations),
         dials=number(s, funnel.dials),
         days=goal.working_days,
-        **{f"{m}_day": number(s, getattr(funnel.per_day, m)) for m in METRICS},
+        per_day=_line(s, funnel.per_day),
     )
 
 
 async def _store(s: Session, daily: DailyTargets, source: str, goal: dict[str, Any] | None) -> None:
     await s.deps.storage.activity.set_targets(s.user_id, daily, source, s.deps.clock(), goal)
     await s.deps.storage.flows.clear(s.user_id)
-    await s.send(s.text("goals.saved", **_target_values(daily)), main_menu(s.deps.content, s.lang))
+    await s.send(s.text("goals.saved", targets=_line(s, daily)), main_menu(s.deps.content, s.lang))
 
 
 async def answer_text(s: Session, text: str) -> bool:

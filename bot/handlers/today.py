@@ -185,12 +185,10 @@ async def log_counts(s: Session, counts: Counts, days_back: int, source: str) ->
 
 
 def _summary(s: Session, counts: Counts) -> str:
-    parts = [
-        s.text(f"today.count.{metric}", n=counts.get(metric))
-        for metric in METRICS
-        if counts.get(metric)
-    ]
-    return Raw(", ".join(parts))
+    nonzero = {metric: counts.get(metric) for metric in METRICS if counts.get(metric)}
+    return Raw(
+        ", ".join(s.deps.content.plural(s.lang, f"today.count.{m}", n) for m, n in nonzero.items())
+    )
 
 
 @with_session

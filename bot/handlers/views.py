@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from telegram import InlineKeyboardMarkup
 
+from bot.coach.activity import METRICS
 from bot.coach.profile import Profile
 from bot.content import Content
 from bot.handlers.fields import SETTINGS_FIELDS, block_end, display
@@ -35,3 +37,13 @@ def settings_overview(
 def help_text(content: Content, lang: str) -> str:
     """What the bot can do, and its commands."""
     return content.text(lang, "help.text")
+
+
+def counts_line(content: Content, lang: str, counts: Mapping[str, int], joiner: str = " · ") -> str:
+    """Metrics as "📞 20 Anrufe · 💬 5 Gespräche …", singular or plural as the number needs."""
+    return joiner.join(
+        f"{content.text(lang, f'today.icon.{metric}')} "
+        f"{content.plural(lang, f'today.count.{metric}', counts[metric])}"
+        for metric in METRICS
+        if metric in counts
+    )

@@ -23,6 +23,8 @@ async def test_funnel_in_german_with_default_rates(harness: Harness) -> None:
     math = await user.next_message()
     assert "24 Abschlüsse" in math.text
     assert "240.000 €" in math.text
+    assert "📅 1 Termin ·" in math.text, "singular for one"
+    assert "1 Termine" not in math.text
     user.press("✓ Übernehmen")
     saved = await user.next_message()
     assert "Tagesziele stehen" in saved.text

@@ -86,7 +86,7 @@ async def test_log_command_and_free_text(harness: Harness) -> None:
     user = await with_targets(harness, 4005)
     user.send_text("/log 12 3 1")
     reply = await user.next_message()
-    assert "✓ Notiert: 12 Anrufe, 3 Gespräche, 1 Termine" in reply.text
+    assert "✓ Notiert: 12 Anrufe, 3 Gespräche, 1 Termin" in reply.text
     assert "Anrufe: 12/20" in reply.text
     user.send_text("5 Anrufe, 2 Gespräche")
     reply = await user.next_message()
