@@ -92,6 +92,8 @@ def build_application(
                 max_retries=settings.rate_limit_retries,
             )
         )
+        .read_timeout(settings.telegram_timeout)
+        .write_timeout(settings.telegram_timeout)
         .concurrent_updates(PerChatUpdateProcessor(settings.concurrent_updates))
         # httpx checks every pooled connection on every request: keep the pool as small as
         # the concurrency needs (PTB's default is 256).

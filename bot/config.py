@@ -60,6 +60,8 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     # Telegram allows about 30 messages per second overall; 0 switches the limiter off.
     rate_limit_per_second: float = Field(default=30.0, ge=0)
+    # Seconds to wait for Telegram to answer a request before giving it up as timed out.
+    telegram_timeout: float = Field(default=10.0, gt=0, le=120)
     # Updates of different chats handled at once; one chat's updates always run in order.
     concurrent_updates: int = Field(default=8, ge=1, le=256)
     # How often a request that got a 429 is retried after waiting retry_after.

@@ -136,6 +136,28 @@ async def test_server_error_does_not_stop_the_bot(harness: Harness) -> None:
     assert "/settings" in (await user.next_message()).text
 
 
+async def test_timeout_does_not_stop_the_bot_and_loses_nothing(harness: Harness) -> None:
+    user = await onboarded(harness, 3014)
+    await harness.stop()
+    harness.settings = harness.settings.model_copy(update={"telegram_timeout": 0.5})
+    await harness.start()
+    before = await harness.storage.users.get(3014)
+    harness.sandbox.faults.add("sendMessage", delay=2.0, chat_id=3014)
+    harness.expected_errors = 1
+    user.send_command("help")
+    errors = await user.wait_for(lambda: harness.errors, timeout=10)
+    assert type(errors[0]).__name__ == "TimedOut"
+    seen = len(harness.sandbox.calls_for("sendMessage"))
+    user.send_command("help")
+
+    def answered_without_delay() -> bool:
+        calls = harness.sandbox.calls_for("sendMessage")[seen:]
+        return any(c.params.get("chat_id") == 3014 and c.ok and c.fault is None for c in calls)
+
+    assert await user.wait_for(answered_without_delay, timeout=10)
+    assert await harness.storage.users.get(3014) == before
+
+
 async def test_handler_exception_gets_an_apology_and_keeps_data(harness: Harness) -> None:
     async def boom(_update: Update, _context: Context) -> None:
         raise RuntimeError("bug")
