@@ -40,7 +40,7 @@ PERIODS = ("year", "quarter", "month")
 
 def number(s: Session, value: float) -> str:
     """A whole number with the language's thousands separator."""
-    return f"{round(value):,}".replace(",", s.text("common.thousands_separator").strip("'"))
+    return f"{round(value):,}".replace(",", s.text("common.thousands_separator"))
 
 
 def _rates(data: dict[str, Any]) -> Rates:
