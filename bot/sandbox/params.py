@@ -182,8 +182,8 @@ class Params:
             return value.lower() in ("true", "1")
         raise bad_request(f"invalid {name} specified")
 
-    def get_object(self, name: str) -> JSONDict | None:
-        """A JSON object parameter (already decoded, or a JSON string)."""
+    def _json(self, name: str, kind: type, label: str) -> Any:
+        # Form posts carry JSON as a string; a JSON body carries it already decoded.
         value = self.raw.get(name)
         if value is None or value == "":
             return None
@@ -191,23 +191,19 @@ class Params:
             try:
                 value = json.loads(value)
             except ValueError as exc:
-                raise bad_request(f"can't parse {name} JSON object") from exc
-        if not isinstance(value, dict):
-            raise bad_request(f"can't parse {name} JSON object")
+                raise bad_request(f"can't parse {name} JSON {label}") from exc
+        if not isinstance(value, kind):
+            raise bad_request(f"can't parse {name} JSON {label}")
+        return value
+
+    def get_object(self, name: str) -> JSONDict | None:
+        """A JSON object parameter (already decoded, or a JSON string)."""
+        value: JSONDict | None = self._json(name, dict, "object")
         return value
 
     def get_array(self, name: str) -> list[Any] | None:
         """A JSON array parameter (already decoded, or a JSON string)."""
-        value = self.raw.get(name)
-        if value is None or value == "":
-            return None
-        if isinstance(value, str):
-            try:
-                value = json.loads(value)
-            except ValueError as exc:
-                raise bad_request(f"can't parse {name} JSON array") from exc
-        if not isinstance(value, list):
-            raise bad_request(f"can't parse {name} JSON array")
+        value: list[Any] | None = self._json(name, list, "array")
         return value
 
     def require_int(self, name: str) -> int:

@@ -3,7 +3,18 @@
 from __future__ import annotations
 
 from bot.coach.targets import DailyTargets
+from bot.sandbox import SandboxUser
 from tests.handlers.conftest import Harness, onboarded
+
+
+async def at_revenue(user: SandboxUser, period: str) -> None:
+    """Open /goals, choose the funnel and a period: the bot now asks for the revenue."""
+    user.send_command("goals")
+    await user.next_message()
+    user.press("g:m:funnel")
+    await user.next_message()
+    user.press(f"g:p:{period}")
+    await user.next_message()
 
 
 async def test_funnel_in_german_with_default_rates(harness: Harness) -> None:
@@ -81,12 +92,7 @@ async def test_daily_targets_typed_directly(harness: Harness) -> None:
 
 async def test_bad_amounts_and_rates_are_explained(harness: Harness) -> None:
     user = await onboarded(harness, 5004)
-    user.send_command("goals")
-    await user.next_message()
-    user.press("g:m:funnel")
-    await user.next_message()
-    user.press("g:p:month")
-    await user.next_message()
+    await at_revenue(user, "month")
     for bad in ("viel", "-5", "0", "😀"):
         user.send_text(bad)
         assert "nicht als Betrag" in (await user.next_message()).text
@@ -104,12 +110,7 @@ async def test_bad_amounts_and_rates_are_explained(harness: Harness) -> None:
 
 async def test_absurd_goal_gets_an_explanation(harness: Harness) -> None:
     user = await onboarded(harness, 5005)
-    user.send_command("goals")
-    await user.next_message()
-    user.press("g:m:funnel")
-    await user.next_message()
-    user.press("g:p:month")
-    await user.next_message()
+    await at_revenue(user, "month")
     user.send_text("10 Mio")
     await user.next_message()
     user.send_text("1.000")
