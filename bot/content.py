@@ -50,9 +50,11 @@ def _flatten(prefix: str, node: Any) -> Iterator[tuple[str, str | tuple[str, ...
             yield from _flatten(f"{prefix}.{key}", child)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Content:
     """All texts of all languages, keyed by language and dotted key ("onboarding.ask_tz")."""
+
+    # eq=False: hashed by identity, so renderings can be cached per loaded content.
 
     texts: Mapping[str, Mapping[str, str | tuple[str, ...]]]
     default_language: str

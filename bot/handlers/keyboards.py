@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 
 from telegram import (
@@ -29,8 +30,10 @@ MENU_COMMANDS: dict[str, str] = {
 }
 
 
+@functools.lru_cache(maxsize=16)
 def main_menu(content: Content, lang: str) -> ReplyKeyboardMarkup:
     """The persistent reply keyboard with the main actions."""
+    # Built once per language: it goes out with many replies, and markups are immutable.
     rows = [[KeyboardButton(content.text(lang, key)) for key in row] for row in MAIN_MENU]
     return ReplyKeyboardMarkup(rows, resize_keyboard=True, is_persistent=True)
 

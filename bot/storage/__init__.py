@@ -18,4 +18,5 @@ async def open_storage(database_url: str, *, migrate: bool = True) -> Storage:
         except BaseException:
             await engine.dispose()
             raise
-    return Storage(engine)
+    # SQLite serves one bot process; PostgreSQL may be shared by several.
+    return Storage(engine, cache_sessions=engine.dialect.name == "sqlite")

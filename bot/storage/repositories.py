@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+from types import MappingProxyType
 from typing import Any
 
 from sqlalchemy import Row, bindparam, delete, select, update
@@ -110,11 +112,80 @@ def _upsert_statement(dialect_name: str) -> Any:
 _UPSERT_FLOW = {name: _upsert_statement(name) for name in ("sqlite", "postgresql")}
 
 
+Loaded = tuple[Profile | None, FlowState | None]
+
+
+class SessionCache:
+    """Profile and flow of recently seen users, kept in step with every write of this process.
+
+    Only sound while this process is the database's only writer (the SQLite mode): every
+    update starts with this read, and answering it from memory halves the cost of a simple one.
+    """
+
+    def __init__(self, size: int = 10_000) -> None:
+        self._size = size
+        self._entries: OrderedDict[int, Loaded] = OrderedDict()
+        # Bumped before every write: a read that raced a write must not fill in what it saw.
+        self._writes = 0
+
+    def get(self, user_id: int) -> Loaded | None:
+        """What is cached for the user, or None if nothing is."""
+        entry = self._entries.get(user_id)
+        if entry is not None:
+            self._entries.move_to_end(user_id)
+        return entry
+
+    def stamp(self) -> int:
+        """A mark to pass to `fill` after reading the database."""
+        return self._writes
+
+    def fill(self, user_id: int, entry: Loaded, stamp: int) -> None:
+        """Remember what was read, unless a write happened since `stamp`."""
+        if stamp != self._writes:
+            return
+        self._entries[user_id] = entry
+        self._entries.move_to_end(user_id)
+        while len(self._entries) > self._size:
+            self._entries.popitem(last=False)
+
+    def writing(self, user_id: int) -> Loaded | None:
+        """Announce a write for the user; returns (and drops) what was cached before it."""
+        self._writes += 1
+        return self._entries.pop(user_id, None)
+
+    def written(self, user_id: int, entry: Loaded) -> None:
+        """Remember the state a committed write left behind."""
+        self._writes += 1
+        self._entries[user_id] = entry
+        self._entries.move_to_end(user_id)
+
+    def forget(self, user_id: int) -> None:
+        """Drop the user's entry, e.g. after their data was erased."""
+        self.writing(user_id)
+
+
+class _NoCache(SessionCache):
+    """A cache that keeps nothing: several processes share the database."""
+
+    def fill(self, user_id: int, entry: Loaded, stamp: int) -> None:
+        """Keep nothing."""
+
+    def written(self, user_id: int, entry: Loaded) -> None:
+        """Keep nothing."""
+        self._writes += 1
+
+
+def _stored(state: FlowState, data: str) -> FlowState:
+    """The flow state exactly as a later read would return it, read-only."""
+    return FlowState(state.flow, state.step, MappingProxyType(json.loads(data)))
+
+
 class UserRepository:
     """Profiles of the reps."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, cache: SessionCache) -> None:
         self._engine = engine
+        self._cache = cache
 
     async def get(self, user_id: int) -> Profile | None:
         """The profile of a user, or None for an unknown user."""
@@ -122,17 +193,25 @@ class UserRepository:
             row = (await conn.execute(_GET_USER, {"user_id": user_id})).first()
         return _profile(row) if row else None
 
-    async def load(self, user_id: int) -> tuple[Profile | None, FlowState | None]:
+    async def load(self, user_id: int) -> Loaded:
         """Profile and flow state in one query: what every update needs first."""
+        cached = self._cache.get(user_id)
+        if cached is not None:
+            return cached
+        stamp = self._cache.stamp()
         async with self._engine.connect() as conn:
             row = (await conn.execute(_LOAD, {"user_id": user_id})).first()
         if row is None:
-            return None, None
-        return _profile(row), (_flow(row) if row.flow is not None else None)
+            loaded: Loaded = (None, None)
+        else:
+            loaded = _profile(row), (_flow(row) if row.flow is not None else None)
+        self._cache.fill(user_id, loaded, stamp)
+        return loaded
 
     async def create(self, profile: Profile, now: datetime) -> Profile:
         """Store a new user; if they exist already, return what is stored instead."""
         values = {"id": profile.user_id, **_profile_values(profile)}
+        self._cache.writing(profile.user_id)
         try:
             async with self._engine.begin() as conn:
                 await conn.execute(_INSERT_USER, {"created_at": now, "updated_at": now, **values})
@@ -145,22 +224,29 @@ class UserRepository:
 
     async def save(self, profile: Profile, now: datetime) -> None:
         """Write every profile field of an existing user."""
+        before = self._cache.writing(profile.user_id)
         async with self._engine.begin() as conn:
-            await _save_profile(conn, profile, now)
+            saved = await _save_profile(conn, profile, now)
+        if saved and before is not None and before[0] is not None:
+            self._cache.written(profile.user_id, (profile, before[1]))
 
     async def set_active(self, user_id: int, active: bool, now: datetime) -> None:
         """Mark a user (in)active, e.g. after they blocked the bot."""
+        before = self._cache.writing(user_id)
         async with self._engine.begin() as conn:
             await conn.execute(
                 _SET_ACTIVE, {"user_id": user_id, "active": active, "updated_at": now}
             )
+        if before is not None and before[0] is not None:
+            self._cache.written(user_id, (replace(before[0], active=active), before[1]))
 
 
 class FlowRepository:
     """The stored "what the bot waits for next" of each user."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, cache: SessionCache) -> None:
         self._engine = engine
+        self._cache = cache
 
     async def get(self, user_id: int) -> FlowState | None:
         """The user's open flow, or None."""
@@ -170,53 +256,65 @@ class FlowRepository:
 
     async def set(self, user_id: int, state: FlowState, now: datetime) -> None:
         """Store the user's flow state, replacing any earlier one."""
+        before = self._cache.writing(user_id)
         async with self._engine.begin() as conn:
-            await _upsert_flow(conn, user_id, state, now)
+            data = await _upsert_flow(conn, user_id, state, now)
+        if before is not None and before[0] is not None:
+            self._cache.written(user_id, (before[0], _stored(state, data)))
 
     async def clear(self, user_id: int) -> bool:
         """Leave any flow; True if there was one."""
+        before = self._cache.writing(user_id)
         async with self._engine.begin() as conn:
             result = await conn.execute(_CLEAR_FLOW, {"user_id": user_id})
+        if before is not None:
+            self._cache.written(user_id, (before[0], None))
         return bool(result.rowcount)
 
 
-async def _save_profile(conn: AsyncConnection, profile: Profile, now: datetime) -> None:
+async def _save_profile(conn: AsyncConnection, profile: Profile, now: datetime) -> bool:
     values = {"user_id": profile.user_id, "updated_at": now, **_profile_values(profile)}
-    await conn.execute(_SAVE_PROFILE, values)
+    return bool((await conn.execute(_SAVE_PROFILE, values)).rowcount)
 
 
-async def _upsert_flow(
-    conn: AsyncConnection, user_id: int, state: FlowState, now: datetime
-) -> None:
+async def _upsert_flow(conn: AsyncConnection, user_id: int, state: FlowState, now: datetime) -> str:
+    data = json.dumps(dict(state.data), ensure_ascii=False, separators=(",", ":"))
     values = {
         "user_id": user_id,
         "flow": state.flow,
         "step": state.step,
-        "data": json.dumps(dict(state.data), ensure_ascii=False, separators=(",", ":")),
+        "data": data,
         "updated_at": now,
     }
     await conn.execute(_UPSERT_FLOW[conn.dialect.name], values)
+    return data
 
 
 class Storage:
     """The engine and the repositories built on it; opened in post_init, closed on shutdown."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, *, cache_sessions: bool = False) -> None:
         self.engine = engine
-        self.users = UserRepository(engine)
-        self.flows = FlowRepository(engine)
+        # With one process as the only writer (SQLite) sessions are answered from memory.
+        self.sessions = SessionCache() if cache_sessions else _NoCache()
+        self.users = UserRepository(engine, self.sessions)
+        self.flows = FlowRepository(engine, self.sessions)
         self.activity = ActivityRepository(engine)
         self.drills = DrillRepository(engine)
         self.team_playbooks = TeamPlaybookRepository(engine)
 
     async def save_step(self, profile: Profile, flow: FlowState | None, now: datetime) -> None:
         """Store a profile change and the flow's next step (None: flow done) atomically."""
+        self.sessions.writing(profile.user_id)
         async with self.engine.begin() as conn:
-            await _save_profile(conn, profile, now)
+            saved = await _save_profile(conn, profile, now)
             if flow is None:
                 await conn.execute(_CLEAR_FLOW, {"user_id": profile.user_id})
+                stored = None
             else:
-                await _upsert_flow(conn, profile.user_id, flow, now)
+                stored = _stored(flow, await _upsert_flow(conn, profile.user_id, flow, now))
+        if saved:
+            self.sessions.written(profile.user_id, (profile, stored))
 
     async def close(self) -> None:
         """Release every pooled connection."""
