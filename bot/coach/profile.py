@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import time
+from typing import Final, Literal, get_args
 
 WORKWEEK: frozenset[int] = frozenset(range(5))
+
+CheckinKind = Literal["morning", "block_start", "block_end", "midday", "evening", "weekly"]
+CHECKIN_KINDS: Final[tuple[CheckinKind, ...]] = get_args(CheckinKind)
+# The midday nudge is opt-in: the issue asks for it off by default.
+DEFAULT_CHECKINS: Final[frozenset[str]] = frozenset(CHECKIN_KINDS) - {"midday"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,6 +23,16 @@ class Schedule:
     block_start: time = time(9, 0)
     block_minutes: int = 60
     evening_checkin: time = time(17, 30)
+    # 0 = Monday, like `date.weekday()`.
+    weekly_day: int = 4
+    weekly_time: time = time(16, 0)
+    # Nothing is sent from quiet_start up to quiet_end; they may wrap midnight, and equal
+    # times mean no quiet hours at all.
+    quiet_start: time = time(21, 0)
+    quiet_end: time = time(7, 0)
+    midday_nudge: time = time(12, 30)
+    # Which check-in kinds (CHECKIN_KINDS) the rep wants.
+    checkins: frozenset[str] = DEFAULT_CHECKINS
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Table,
     Text,
     Time,
+    UniqueConstraint,
 )
 
 from bot.storage.types import UtcDateTime
@@ -68,6 +69,19 @@ users = Table(
     # Public holidays come from this region ("DE-BY", "AT"); None: from the timezone's country.
     Column("region", String(10), nullable=True),
     Column("active", Boolean, nullable=False, default=True),
+    # Check-ins: the weekly review (weekday 0 = Monday), quiet hours, the midday nudge, and
+    # which kinds are on (comma-separated names).
+    Column("weekly_day", Integer, nullable=False, server_default="4"),
+    Column("weekly_time", Time, nullable=False, server_default="16:00:00"),
+    Column("quiet_start", Time, nullable=False, server_default="21:00:00"),
+    Column("quiet_end", Time, nullable=False, server_default="07:00:00"),
+    Column("midday_nudge", Time, nullable=False, server_default="12:30:00"),
+    Column(
+        "checkins",
+        String(80),
+        nullable=False,
+        server_default="block_end,block_start,evening,morning,weekly",
+    ),
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
 )
@@ -157,4 +171,56 @@ team_playbooks = Table(
     Column("source", Text, nullable=False),
     Column("updated_by", BigInteger, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
+)
+
+# Days off a rep announced with /pause (both ends inclusive): no check-ins, no broken streak.
+pauses = Table(
+    "pauses",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _owner(primary_key=False),
+    Column("first_day", Date, nullable=False),
+    Column("last_day", Date, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Index("ix_pauses_user", "user_id"),
+)
+
+# Every scheduled message, claimed (inserted) before it is sent and confirmed after: the unique
+# key makes a check-in go out at most once, across restarts and processes. A claim that was
+# never confirmed is retried once its lease runs out.
+deliveries = Table(
+    "deliveries",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _owner(primary_key=False),
+    Column("kind", String(24), nullable=False),
+    Column("ref", String(64), nullable=False, default=""),
+    Column("local_date", Date, nullable=False),
+    # claimed, sent, skipped (too late), failed (blocked or given up)
+    Column("status", String(10), nullable=False),
+    # What the message picked, e.g. the motivation principle, so it is not repeated soon.
+    Column("note", String(64), nullable=True),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("message_id", BigInteger, nullable=True),
+    Column("claimed_at", UtcDateTime, nullable=False),
+    Column("sent_at", UtcDateTime, nullable=True),
+    UniqueConstraint("user_id", "kind", "ref", "local_date", name="uq_deliveries_key"),
+    Index("ix_deliveries_status_claimed", "status", "claimed_at"),
+)
+
+# Reminders other features store for the scheduler: a pitch rehearsal, a follow-up, a snoozed
+# check-in. One open item per reference; done_at is set once it went out or was dealt with.
+due_items = Table(
+    "due_items",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _owner(primary_key=False),
+    Column("kind", String(24), nullable=False),
+    Column("ref", String(64), nullable=False),
+    Column("due_at", UtcDateTime, nullable=False),
+    Column("payload", Text, nullable=False, default="{}"),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("done_at", UtcDateTime, nullable=True),
+    UniqueConstraint("user_id", "kind", "ref", name="uq_due_items_key"),
+    Index("ix_due_items_due", "done_at", "due_at"),
 )

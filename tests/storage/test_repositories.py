@@ -38,6 +38,24 @@ async def test_profile_round_trip(storage: Storage) -> None:
     assert await storage.users.get(profile.user_id) == profile
 
 
+async def test_check_in_settings_round_trip(storage: Storage) -> None:
+    await storage.users.create(rep(), NOW)
+    assert (await storage.users.get(1)) == rep()  # the defaults of a new rep
+    changed = rep().with_schedule(
+        weekly_day=0,
+        weekly_time=time(8, 5),
+        quiet_start=time(13, 0),
+        quiet_end=time(14, 0),
+        midday_nudge=time(11, 45),
+        checkins=frozenset({"midday", "morning"}),
+    )
+    await storage.users.save(changed, NOW)
+    assert await storage.users.get(1) == changed
+    nothing = changed.with_schedule(checkins=frozenset())
+    await storage.users.save(nothing, NOW)
+    assert await storage.users.get(1) == nothing
+
+
 async def test_create_twice_keeps_the_first(storage: Storage) -> None:
     first = await storage.users.create(rep(language="de"), NOW)
     second = await storage.users.create(rep(language="en"), NOW)
