@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from telegram import BotCommand, BotCommandScopeDefault, LinkPreviewOptions
@@ -19,6 +19,8 @@ from bot.handlers.context import DEPS_KEY, Deps, utc_now
 from bot.handlers.ordering import PerChatUpdateProcessor
 from bot.handlers.register import register
 from bot.playbook import load_playbooks, load_rubrics, parse_team_playbook
+from bot.scheduler.checkins import CHECKINS_KEY, Checkins
+from bot.scheduler.sender import Sender
 from bot.storage import open_storage
 
 log = logging.getLogger(__name__)
@@ -33,6 +35,8 @@ COMMANDS: tuple[str, ...] = (
     "week",
     "audit",
     "settings",
+    "pause",
+    "resume",
     "help",
     "cancel",
     "start",
@@ -72,6 +76,7 @@ def build_application(
             else:
                 log.error("stored team playbook refused: lang=%s", lang)
         await set_commands(app, content)
+        start_checkins(app, deps, settings)
 
     async def post_shutdown(_app: App) -> None:
         await deps.close_storage()
@@ -97,7 +102,9 @@ def build_application(
         .concurrent_updates(PerChatUpdateProcessor(settings.concurrent_updates))
         # httpx checks every pooled connection on every request: keep the pool as small as
         # the concurrency needs (PTB's default is 256).
-        .connection_pool_size(settings.concurrent_updates + POOL_HEADROOM)
+        .connection_pool_size(
+            max(settings.concurrent_updates, settings.send_concurrency) + POOL_HEADROOM
+        )
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )
@@ -109,6 +116,37 @@ def build_application(
     app.bot_data[DEPS_KEY] = deps
     register(app)
     return app
+
+
+def start_checkins(app: App, deps: Deps, settings: Settings) -> Checkins:
+    """Build the check-in engine and, unless switched off, run its tick on the JobQueue."""
+    checkins = Checkins(
+        deps,
+        app.bot,
+        Sender(app.bot),
+        concurrency=settings.send_concurrency,
+        lease=timedelta(seconds=settings.delivery_lease_seconds),
+    )
+    app.bot_data[CHECKINS_KEY] = checkins
+
+    async def tick(_context: object) -> None:
+        report = await checkins.tick(deps.clock())
+        if report.claimed or report.retried or report.failed:
+            log.info(
+                "check-ins: claimed=%d sent=%d skipped=%d failed=%d blocked=%d retried=%d",
+                report.claimed,
+                report.sent,
+                report.skipped,
+                report.failed,
+                report.blocked,
+                report.retried,
+            )
+
+    if settings.checkin_tick_seconds > 0 and app.job_queue is not None:
+        app.job_queue.run_repeating(
+            tick, interval=settings.checkin_tick_seconds, first=1.0, name="checkins"
+        )
+    return checkins
 
 
 async def set_commands(app: App, content: Content) -> None:

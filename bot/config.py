@@ -67,6 +67,15 @@ class Settings(BaseSettings):
     # How often a request that got a 429 is retried after waiting retry_after.
     rate_limit_retries: int = Field(default=3, ge=0, le=10)
 
+    # Check-ins
+    # Seconds between two scheduler ticks; 0 switches the check-ins off (e.g. for a second
+    # process that only answers updates).
+    checkin_tick_seconds: float = Field(default=30.0, ge=0, le=600)
+    # Scheduled messages sent at once during a fan-out.
+    send_concurrency: int = Field(default=16, ge=1, le=256)
+    # Seconds after which a claimed but unconfirmed delivery is retried by any process.
+    delivery_lease_seconds: float = Field(default=120.0, gt=0, le=3600)
+
     @field_validator("telegram_bot_token")
     @classmethod
     def _token_shape(cls, value: SecretStr) -> SecretStr:

@@ -35,4 +35,6 @@ def settings(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Settings:
     return load_settings(
         telegram_bot_token=SANDBOX_TOKEN,
         database_url=database_url,
+        # Scheduler tests run the tick themselves, with `now` passed in.
+        checkin_tick_seconds=0,
     )

@@ -6,7 +6,7 @@ import functools
 from datetime import date, datetime
 from importlib import resources
 
-from bot.coach.calendar import WorkCalendar, local_date, public_holidays
+from bot.coach.calendar import Pause, WorkCalendar, local_date, public_holidays
 from bot.coach.profile import Profile
 
 
@@ -33,11 +33,16 @@ def _holidays(region: str | None, years: tuple[int, ...]) -> frozenset[date]:
     return public_holidays(region, years)
 
 
-def calendar_for(profile: Profile, around: date, since: date | None = None) -> WorkCalendar:
+def calendar_for(
+    profile: Profile,
+    around: date,
+    since: date | None = None,
+    pauses: tuple[Pause, ...] = (),
+) -> WorkCalendar:
     """The rep's calendar with holidays from `since` (default: a year before) to after `around`."""
     first = since.year if since is not None and since.year < around.year else around.year - 1
     years = tuple(range(first, around.year + 2))
-    return WorkCalendar(profile.schedule.working_days, _holidays(region_of(profile), years))
+    return WorkCalendar(profile.schedule.working_days, _holidays(region_of(profile), years), pauses)
 
 
 def today_of(profile: Profile, now: datetime) -> date:

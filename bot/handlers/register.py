@@ -16,6 +16,7 @@ from telegram.ext import (
 from bot.handlers import (
     audit,
     basic,
+    checkins,
     errors,
     flows,
     goals,
@@ -50,6 +51,8 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         CommandHandler(["practice", "ueben"], practice.practice_command, filters=PRIVATE)
     )
     app.add_handler(CommandHandler("playbook", team.playbook_command, filters=PRIVATE))
+    app.add_handler(CommandHandler("pause", checkins.pause_command, filters=PRIVATE))
+    app.add_handler(CommandHandler("resume", checkins.resume_command, filters=PRIVATE))
 
     app.add_handler(CallbackQueryHandler(flows.on_answer_button, pattern=r"^a:"))
     app.add_handler(CallbackQueryHandler(flows.on_day_button, pattern=r"^d:"))
@@ -60,6 +63,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CallbackQueryHandler(audit.on_button, pattern=r"^u:"))
     app.add_handler(CallbackQueryHandler(objections.on_button, pattern=r"^o:"))
     app.add_handler(CallbackQueryHandler(practice.on_button, pattern=r"^p:"))
+    app.add_handler(CallbackQueryHandler(checkins.on_snooze, pattern=r"^z:"))
     app.add_handler(CallbackQueryHandler(flows.on_unknown_button))
 
     app.add_handler(InlineQueryHandler(objections.on_inline_query))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-from telegram import InputFile, Update
+from telegram import InlineKeyboardMarkup, InputFile, Update
 
 from bot.charts import ChartLabels, week_chart
 from bot.coach.activity import METRICS
@@ -24,6 +24,15 @@ async def show_week(s: Session, days: int = 7) -> None:
     if s.profile is None or not s.profile.onboarded:
         await s.say("common.start_first")
         return
+    png, caption, markup = await week_message(s, days)
+    await s.bot.send_photo(
+        s.chat_id, InputFile(png, filename="week.png"), caption=caption, reply_markup=markup
+    )
+
+
+async def week_message(s: Session, days: int = 7) -> tuple[bytes, str, InlineKeyboardMarkup]:
+    """The week chart as PNG, its caption and the 7/14-day switch (also for the weekly review)."""
+    assert s.profile is not None
     activity = s.deps.storage.activity
     today = today_of(s.profile, s.deps.clock())
     stored = await activity.targets(s.user_id)
@@ -66,9 +75,7 @@ async def show_week(s: Session, days: int = 7) -> None:
     )
     other = 14 if days == 7 else 7
     markup = inline([(s.text("week.switch", days=other), f"w:{other}")], columns=1)
-    await s.bot.send_photo(
-        s.chat_id, InputFile(png, filename="week.png"), caption=caption, reply_markup=markup
-    )
+    return png, caption, markup
 
 
 @with_session

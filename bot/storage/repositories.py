@@ -15,10 +15,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from bot.coach.profile import Profile, Schedule
-from bot.coach.weekdays import weekdays_from_str, weekdays_to_str
+from bot.coach.profile import Profile
 from bot.storage.activity import ActivityRepository
+from bot.storage.checkins import CheckinRepository
 from bot.storage.drills import DrillRepository, TeamPlaybookRepository
+from bot.storage.profiles import profile_from_row, profile_values
 from bot.storage.tables import flow_states, users
 
 
@@ -29,54 +30,6 @@ class FlowState:
     flow: str
     step: str
     data: Mapping[str, Any] = field(default_factory=dict)
-
-
-def _profile(row: Row[Any]) -> Profile:
-    return Profile(
-        user_id=row.id,
-        chat_id=row.chat_id,
-        language=row.language,
-        timezone=row.timezone,
-        schedule=Schedule(
-            working_days=weekdays_from_str(row.working_days),
-            morning_ping=row.morning_ping,
-            block_start=row.block_start,
-            block_minutes=row.block_minutes,
-            evening_checkin=row.evening_checkin,
-            weekly_day=row.weekly_day,
-            weekly_time=row.weekly_time,
-            quiet_start=row.quiet_start,
-            quiet_end=row.quiet_end,
-            midday_nudge=row.midday_nudge,
-            checkins=frozenset(kind for kind in row.checkins.split(",") if kind),
-        ),
-        onboarded=row.onboarded,
-        active=row.active,
-        region=row.region,
-    )
-
-
-def _profile_values(profile: Profile) -> dict[str, Any]:
-    s = profile.schedule
-    return {
-        "chat_id": profile.chat_id,
-        "language": profile.language,
-        "timezone": profile.timezone,
-        "working_days": weekdays_to_str(s.working_days),
-        "morning_ping": s.morning_ping,
-        "block_start": s.block_start,
-        "block_minutes": s.block_minutes,
-        "evening_checkin": s.evening_checkin,
-        "weekly_day": s.weekly_day,
-        "weekly_time": s.weekly_time,
-        "quiet_start": s.quiet_start,
-        "quiet_end": s.quiet_end,
-        "midday_nudge": s.midday_nudge,
-        "checkins": ",".join(sorted(s.checkins)),
-        "onboarded": profile.onboarded,
-        "active": profile.active,
-        "region": profile.region,
-    }
 
 
 def _flow(row: Row[Any]) -> FlowState:
@@ -203,7 +156,7 @@ class UserRepository:
         """The profile of a user, or None for an unknown user."""
         async with self._engine.connect() as conn:
             row = (await conn.execute(_GET_USER, {"user_id": user_id})).first()
-        return _profile(row) if row else None
+        return profile_from_row(row) if row else None
 
     async def load(self, user_id: int) -> Loaded:
         """Profile and flow state in one query: what every update needs first."""
@@ -216,13 +169,13 @@ class UserRepository:
         if row is None:
             loaded: Loaded = (None, None)
         else:
-            loaded = _profile(row), (_flow(row) if row.flow is not None else None)
+            loaded = profile_from_row(row), (_flow(row) if row.flow is not None else None)
         self._cache.fill(user_id, loaded, stamp)
         return loaded
 
     async def create(self, profile: Profile, now: datetime) -> Profile:
         """Store a new user; if they exist already, return what is stored instead."""
-        values = {"id": profile.user_id, **_profile_values(profile)}
+        values = {"id": profile.user_id, **profile_values(profile)}
         self._cache.writing(profile.user_id)
         try:
             async with self._engine.begin() as conn:
@@ -285,7 +238,7 @@ class FlowRepository:
 
 
 async def _save_profile(conn: AsyncConnection, profile: Profile, now: datetime) -> bool:
-    values = {"user_id": profile.user_id, "updated_at": now, **_profile_values(profile)}
+    values = {"user_id": profile.user_id, "updated_at": now, **profile_values(profile)}
     return bool((await conn.execute(_SAVE_PROFILE, values)).rowcount)
 
 
@@ -314,6 +267,7 @@ class Storage:
         self.activity = ActivityRepository(engine)
         self.drills = DrillRepository(engine)
         self.team_playbooks = TeamPlaybookRepository(engine)
+        self.checkins = CheckinRepository(engine)
 
     async def save_step(self, profile: Profile, flow: FlowState | None, now: datetime) -> None:
         """Store a profile change and the flow's next step (None: flow done) atomically."""

@@ -1,0 +1,333 @@
+"""The check-in engine: each tick finds what is due, claims it, renders it and sends it.
+
+A delivery is claimed (a row with a unique key) before it is sent and confirmed after, so it
+goes out at most once across restarts and processes. A claim that was never confirmed (the
+process died mid-send) is taken over once its lease runs out: nothing is lost, and only a
+message in flight at the crash can repeat. Senders wait for their confirmation to be stored
+before they take the next message, so at most `concurrency` messages are ever unconfirmed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Final
+
+from telegram import Bot
+
+from bot.coach import checkins as plan
+from bot.coach.calendar import local_date
+from bot.coach.profile import Profile
+from bot.handlers.calendars import calendar_for
+from bot.handlers.context import Deps, Session
+from bot.scheduler import messages
+from bot.scheduler.sender import Outcome, Outgoing, Sender
+from bot.storage.checkins import (
+    FAILED,
+    SENT,
+    SKIPPED,
+    Claim,
+    DeliveryKey,
+    DueItem,
+)
+
+log = logging.getLogger(__name__)
+
+# Where build_application keeps the engine in bot_data (tests run its tick directly).
+CHECKINS_KEY: Final = "checkins"
+ITEM_PREFIX: Final = "item:"
+SNOOZE: Final = "snooze"
+# Per tick, at most this many reminders and expired claims are picked up; the rest next tick.
+BATCH: Final = 5000
+DEFAULT_LEASE: Final = timedelta(minutes=2)
+DEFAULT_CONCURRENCY: Final = 16
+# Principles are not repeated within this many days for one rep.
+PRINCIPLE_DAYS: Final = plan.REPEAT_DAYS
+
+
+@dataclass
+class TickReport:
+    """What one tick did, for logs, tests and benchmarks."""
+
+    claimed: int = 0
+    sent: int = 0
+    skipped: int = 0
+    failed: int = 0
+    blocked: int = 0
+    retried: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    claim: Claim
+    profile: Profile
+    item: DueItem | None = None
+
+
+class _Confirmations:
+    """Group commit: every sender's outcome is stored before that sender goes on."""
+
+    def __init__(self, deps: Deps) -> None:
+        self._deps = deps
+        self._pending: list[tuple[tuple[int, str, int | None, str | None], asyncio.Future[None]]]
+        self._pending = []
+        self._lock = asyncio.Lock()
+
+    async def store(self, row: tuple[int, str, int | None, str | None]) -> None:
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._pending.append((row, future))
+        async with self._lock:
+            # Whoever holds the lock writes everything that piled up meanwhile in one go.
+            if not future.done():
+                batch, self._pending = self._pending, []
+                try:
+                    await self._deps.storage.checkins.finish(
+                        [r for r, _ in batch], self._deps.clock()
+                    )
+                except Exception as exc:
+                    for _, waiting in batch:
+                        if not waiting.done():
+                            waiting.set_exception(exc)
+                else:
+                    for _, waiting in batch:
+                        if not waiting.done():
+                            waiting.set_result(None)
+        await future
+
+
+class Checkins:
+    """Runs the check-in ticks of one bot process."""
+
+    def __init__(
+        self,
+        deps: Deps,
+        bot: Bot,
+        sender: Sender,
+        *,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        lease: timedelta = DEFAULT_LEASE,
+    ) -> None:
+        self._deps = deps
+        self._bot = bot
+        self._sender = sender
+        self._concurrency = max(1, concurrency)
+        self._lease = lease
+        # Keys this process knows to be claimed by someone: no need to try them again.
+        self._known: set[DeliveryKey] = set()
+        self._running = asyncio.Lock()
+
+    async def tick(self, now: datetime) -> TickReport:
+        """One round: retry expired claims, claim what is due, send it; never overlaps itself."""
+        if self._running.locked():
+            return TickReport()
+        async with self._running:
+            return await self._tick(now)
+
+    async def _tick(self, now: datetime) -> TickReport:
+        report = TickReport()
+        store = self._deps.storage.checkins
+        profiles = {p.user_id: p for p in await store.active_profiles()}
+        pauses = await store.pauses(list(profiles), since=now.date() - timedelta(days=2))
+        jobs: list[_Job] = []
+        for claim in await store.reclaim_expired(now, self._lease, BATCH):
+            profile = profiles.get(claim.key.user_id)
+            if profile is not None:
+                jobs.append(_Job(claim, profile))
+                report.retried += 1
+        send: list[DeliveryKey] = []
+        skip: list[DeliveryKey] = []
+        for profile in profiles.values():
+            today = local_date(now, profile.timezone)
+            calendar = calendar_for(profile, today, pauses=pauses.get(profile.user_id, ()))
+            for due in plan.due(now, profile.schedule, calendar, profile.timezone):
+                key = _key(profile.user_id, due.slot)
+                if key not in self._known:
+                    (send if due.action == plan.SEND else skip).append(key)
+        items: dict[DeliveryKey, DueItem] = {}
+        for item in await store.due_items(now, BATCH):
+            owner = profiles.get(item.user_id)
+            if owner is None or plan.in_quiet_hours(now, owner.schedule, owner.timezone):
+                continue  # asleep or gone: the item waits
+            key = DeliveryKey(
+                item.user_id,
+                ITEM_PREFIX + item.kind,
+                f"{item.ref}@{item.due_at:%Y%m%d%H%M}"[:64],
+                local_date(item.due_at, owner.timezone),
+            )
+            if key not in self._known:
+                items[key] = item
+                send.append(key)
+        report.skipped += len(await store.claim(skip, now, SKIPPED))
+        self._known.update(skip)
+        claims = await store.claim(send, now)
+        self._known.update(send)
+        report.claimed = len(claims)
+        for claim in claims:
+            profile = profiles[claim.key.user_id]
+            jobs.append(_Job(claim, profile, items.get(claim.key)))
+        # Items someone else claimed are theirs to close; ours close once sent.
+        self._forget_old(now)
+        if jobs:
+            await self._send_all(jobs, now, report)
+        return report
+
+    def _forget_old(self, now: datetime) -> None:
+        if len(self._known) < 50_000:
+            return
+        oldest = now.date() - timedelta(days=3)
+        self._known = {k for k in self._known if k.local_date >= oldest}
+
+    async def _send_all(self, jobs: Sequence[_Job], now: datetime, report: TickReport) -> None:
+        queue: asyncio.Queue[_Job] = asyncio.Queue()
+        for job in jobs:
+            queue.put_nowait(job)
+        confirmations = _Confirmations(self._deps)
+        principles = await self._recent_principles(jobs, now)
+
+        async def worker() -> None:
+            while not queue.empty():
+                job = queue.get_nowait()
+                try:
+                    await self._deliver(job, now, report, confirmations, principles)
+                except Exception as exc:
+                    # One rep's broken data must not stop the others' check-ins.
+                    log.exception("check-in failed: kind=%s", job.claim.key.kind)
+                    report.failed += 1
+                    report.errors.append(type(exc).__name__)
+
+        await asyncio.gather(*(worker() for _ in range(min(self._concurrency, len(jobs)))))
+
+    async def _recent_principles(
+        self, jobs: Sequence[_Job], now: datetime
+    ) -> dict[int, dict[str, date]]:
+        mornings = [j.claim.key.user_id for j in jobs if j.claim.key.kind == plan.MORNING]
+        if not mornings:
+            return {}
+        since = now.date() - timedelta(days=PRINCIPLE_DAYS + 1)
+        return await self._deps.storage.checkins.recent_notes(mornings, plan.MORNING, since)
+
+    async def _deliver(
+        self,
+        job: _Job,
+        now: datetime,
+        report: TickReport,
+        confirmations: _Confirmations,
+        principles: dict[int, dict[str, date]],
+    ) -> None:
+        profile, claim = job.profile, job.claim
+        lang = self._deps.content.lang(profile.language)
+        s = Session(self._deps, self._bot, profile.user_id, profile.chat_id, lang, profile, None)
+        note: str | None = None
+        out: Outgoing | None
+        kind = claim.key.kind
+        today = local_date(now, profile.timezone)
+        if kind.startswith(ITEM_PREFIX):
+            item = job.item or await self._item_for(claim)
+            out = None
+            if item is not None:
+                if item.kind == SNOOZE:
+                    again = str(item.payload.get("kind", ""))
+                    out, note = await self._checkin(s, again, today, principles)
+                else:
+                    out = messages.due_item_message(s, item)
+        elif kind != plan.WEEKLY and claim.key.local_date < today:
+            out = None  # a retried check-in of an earlier day would only be stale now
+        else:
+            day = today if kind == plan.WEEKLY else claim.key.local_date
+            out, note = await self._checkin(s, kind, day, principles)
+        if out is None:
+            await confirmations.store((claim.id, SKIPPED, None, None))
+            report.skipped += 1
+            await self._close_item(job, now)
+            return
+        outcome = await self._sender.send(out)
+        await self._record(claim, outcome, note, report, confirmations)
+        if outcome.sent or outcome.blocked:
+            await self._close_item(job, now)
+
+    async def _checkin(
+        self,
+        s: Session,
+        kind: str,
+        day: date,
+        principles: dict[int, dict[str, date]],
+    ) -> tuple[Outgoing | None, str | None]:
+        if kind == plan.MORNING:
+            ids = plan.principle_ids(self._deps.content.texts[s.lang])
+            principle = (
+                plan.pick_principle(ids, principles.get(s.user_id, {}), day, s.user_id)
+                if ids
+                else None
+            )
+            stats = await self._deps.storage.drills.stats(s.user_id)
+            drill_due = any(stat.due <= day for stat in stats.values())
+            pitch_due = bool(
+                [
+                    item
+                    for item in await self._deps.storage.checkins.open_items(s.user_id, "pitch")
+                    if local_date(item.due_at, s.profile.timezone if s.profile else "UTC") <= day
+                ]
+            )
+            out = await messages.morning(s, day, principle, drill_due, pitch_due)
+            return out, principle
+        if kind == plan.BLOCK_START:
+            return await messages.block_start(s, day), None
+        if kind == plan.BLOCK_END:
+            return await messages.with_standing(s, day, "checkins.block_end", kind), None
+        if kind == plan.MIDDAY:
+            if await messages.logged_anything(s, day):
+                return None, None  # only a nudge when nothing is logged yet
+            return await messages.with_standing(s, day, "checkins.midday", kind), None
+        if kind == plan.EVENING:
+            return await messages.evening(s, day), None
+        if kind == plan.WEEKLY:
+            return await messages.weekly(s, day), None
+        return None, None
+
+    async def _record(
+        self,
+        claim: Claim,
+        outcome: Outcome,
+        note: str | None,
+        report: TickReport,
+        confirmations: _Confirmations,
+    ) -> None:
+        if outcome.sent:
+            report.sent += 1
+            await confirmations.store((claim.id, SENT, outcome.message_id, note))
+            return
+        report.failed += 1
+        if outcome.error:
+            report.errors.append(outcome.error)
+        await confirmations.store((claim.id, FAILED, None, None))
+        if outcome.blocked:
+            # They blocked the bot: no more messages until they come back with /start.
+            report.blocked += 1
+            await self._deps.storage.users.set_active(claim.key.user_id, False, self._deps.clock())
+
+    async def _item_for(self, claim: Claim) -> DueItem | None:
+        items = await self._deps.storage.checkins.open_items(claim.key.user_id)
+        kind = claim.key.kind.removeprefix(ITEM_PREFIX)
+        for item in items:
+            if item.kind == kind and f"{item.ref}@{item.due_at:%Y%m%d%H%M}"[:64] == claim.key.ref:
+                return item
+        return None
+
+    async def _close_item(self, job: _Job, now: datetime) -> None:
+        item = job.item
+        if item is None and job.claim.key.kind.startswith(ITEM_PREFIX):
+            item = await self._item_for(job.claim)
+        if item is not None:
+            await self._deps.storage.checkins.close_items([item.id], now)
+
+
+def _key(user_id: int, slot: plan.Slot) -> DeliveryKey:
+    day = slot.local_date
+    if slot.kind == plan.WEEKLY:
+        # One review per week, even when a holiday moves it to another day.
+        day -= timedelta(days=day.weekday())
+    return DeliveryKey(user_id, slot.kind, "", day)

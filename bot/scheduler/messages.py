@@ -1,0 +1,160 @@
+"""What each check-in says: rendered from the rep's stored numbers, with the handlers' keyboards."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime, timedelta
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.coach import checkins as plan
+from bot.coach.activity import METRICS
+from bot.coach.clock import format_clock
+from bot.coach.streaks import week_summary
+from bot.handlers.calendars import calendar_for
+from bot.handlers.context import Session
+from bot.handlers.today import keyboard as log_keyboard
+from bot.handlers.today import standing
+from bot.handlers.views import counts_line
+from bot.handlers.week import week_message
+from bot.scheduler.sender import Outgoing
+from bot.storage.checkins import DueItem
+
+# Button data: "z:<choice>:<kind>:<yymmdd>", the check-in to repeat later.
+SNOOZE_PREFIX = "z"
+
+
+def snooze_row(s: Session, kind: str, day: date) -> list[InlineKeyboardButton]:
+    """The snooze buttons every check-in carries."""
+    code = day.strftime("%y%m%d")
+    return [
+        InlineKeyboardButton(
+            s.text(f"checkins.snooze.{choice}"),
+            callback_data=f"{SNOOZE_PREFIX}:{choice}:{kind}:{code}",
+        )
+        for choice in plan.SNOOZE_CHOICES
+    ]
+
+
+def _with_snooze(
+    s: Session, markup: InlineKeyboardMarkup | None, kind: str, day: date
+) -> InlineKeyboardMarkup:
+    rows = [list(row) for row in markup.inline_keyboard] if markup else []
+    rows.append(snooze_row(s, kind, day))
+    return InlineKeyboardMarkup(rows)
+
+
+async def morning(
+    s: Session, day: date, principle: str | None, drill_due: bool, pitch_due: bool
+) -> Outgoing:
+    """The morning ping: today's targets, yesterday, the streak, a principle, what is due."""
+    assert s.profile is not None
+    activity = s.deps.storage.activity
+    stored = await activity.targets(s.user_id)
+    lines = [s.text("checkins.morning.title", day=s.day_label(day))]
+    if stored is None:
+        lines.append(s.text("checkins.morning.no_targets"))
+    else:
+        goals = {m: getattr(stored.daily, m) for m in METRICS if getattr(stored.daily, m)}
+        lines.append(s.text("checkins.morning.targets", targets=_counts(s, goals)))
+    calendar = calendar_for(s.profile, day)
+    yesterday = calendar.previous_working_day(day)
+    record = await activity.day(s.user_id, yesterday) if yesterday else None
+    if record is not None and any(record.counts.get(m) for m in METRICS):
+        counts = {m: record.counts.get(m) for m in METRICS}
+        lines.append(s.text("checkins.morning.yesterday", counts=_counts(s, counts)))
+    else:
+        lines.append(s.text("checkins.morning.yesterday_none"))
+    if principle is not None:
+        lines.append("\n" + s.text("checkins.morning.principle", text=s.text(principle)))
+    if drill_due:
+        lines.append(s.text("checkins.morning.due_drill"))
+    if pitch_due:
+        lines.append(s.text("checkins.morning.due_pitch"))
+    return Outgoing(s.chat_id, "\n".join(lines), _with_snooze(s, None, plan.MORNING, day))
+
+
+def _counts(s: Session, counts: Mapping[str, int]) -> str:
+    return counts_line(s.deps.content, s.lang, counts)
+
+
+async def block_start(s: Session, day: date) -> Outgoing:
+    """The calling block begins: its length, its end, and the logging buttons."""
+    assert s.profile is not None
+    schedule = s.profile.schedule
+    end = datetime.combine(day, schedule.block_start) + timedelta(minutes=schedule.block_minutes)
+    text = s.text(
+        "checkins.block_start", minutes=schedule.block_minutes, end=format_clock(end.time())
+    )
+    record = await s.deps.storage.activity.day(s.user_id, day)
+    return Outgoing(s.chat_id, text, _with_snooze(s, log_keyboard(s, record), "block_start", day))
+
+
+async def with_standing(s: Session, day: date, key: str, kind: str) -> Outgoing:
+    """A check-in text followed by today's numbers and the logging buttons."""
+    activity = s.deps.storage.activity
+    record = await activity.day(s.user_id, day)
+    targets = await activity.targets(s.user_id)
+    text = s.text(key) + "\n\n" + await standing(s, record, targets)
+    return Outgoing(s.chat_id, text, _with_snooze(s, log_keyboard(s, record), kind, day))
+
+
+async def logged_anything(s: Session, day: date) -> bool:
+    """Whether the rep logged any number on that day."""
+    record = await s.deps.storage.activity.day(s.user_id, day)
+    return any(record.counts.get(m) for m in METRICS)
+
+
+async def evening(s: Session, day: date) -> Outgoing:
+    """Ask for the day's numbers if none came in, else sum the day up."""
+    if await logged_anything(s, day):
+        return await with_standing(s, day, "checkins.evening_summary", plan.EVENING)
+    return await with_standing(s, day, "checkins.evening_ask", plan.EVENING)
+
+
+async def weekly(s: Session, day: date) -> Outgoing:
+    """The week chart from /week with one focus for next week."""
+    png, caption, _ = await week_message(s, 7)
+    focus = s.text(f"checkins.weekly.focus.{await _focus(s, day)}")
+    text = "\n".join(
+        [
+            s.text("checkins.weekly.title"),
+            caption,
+            "",
+            s.text("checkins.weekly.focus_title"),
+            focus,
+        ]
+    )
+    return Outgoing(s.chat_id, text, _with_snooze(s, None, plan.WEEKLY, day), photo=png)
+
+
+async def _focus(s: Session, day: date) -> str:
+    """The one thing to work on next week, from this week's numbers."""
+    assert s.profile is not None
+    activity = s.deps.storage.activity
+    stored = await activity.targets(s.user_id)
+    if stored is None:
+        return "no_targets"
+    calendar = calendar_for(s.profile, day)
+    start = day - timedelta(days=7)
+    days = await activity.history(s.user_id, start, day)
+    totals = {m: sum(r.counts.get(m) for r in days.values()) for m in METRICS}
+    if not any(totals.values()):
+        return "no_data"
+    daily = {m: getattr(stored.daily, m) for m in METRICS}
+    history = {d: {m: r.counts.get(m) for m in METRICS} for d, r in days.items()}
+    summary = week_summary(history, daily, calendar, day, 5)
+    if summary.hit_rate < 50:
+        return "few_hits"
+    # A rep who dials a lot but rarely gets through, or rarely gets to a meeting, has one lever.
+    if totals["dials"] and totals["conversations"] * 10 < totals["dials"]:
+        return "conversations"
+    if totals["conversations"] and totals["appointments"] * 10 < totals["conversations"]:
+        return "appointments"
+    return "keep_going"
+
+
+def due_item_message(s: Session, item: DueItem) -> Outgoing | None:
+    """A reminder another feature stored; None for kinds nobody renders (they are closed)."""
+    del s, item  # features add their kinds here as they store reminders
+    return None

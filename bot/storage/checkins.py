@@ -1,0 +1,343 @@
+"""What the check-in scheduler needs: who to ask, pauses, claimed deliveries and due items."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any, Final, TypeVar
+
+from sqlalchemy import and_, bindparam, delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.coach.calendar import Pause
+from bot.coach.profile import Profile
+from bot.storage.profiles import profile_from_row
+from bot.storage.tables import deliveries, due_items, pauses, users
+
+# Rows per statement: well below SQLite's limit of bound parameters.
+CHUNK: Final = 500
+CLAIMED: Final = "claimed"
+SENT: Final = "sent"
+SKIPPED: Final = "skipped"
+FAILED: Final = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryKey:
+    """A scheduled message's identity: it goes out at most once per key."""
+
+    user_id: int
+    kind: str
+    ref: str
+    local_date: date
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A delivery this process claimed and must now send (or record as skipped)."""
+
+    id: int
+    key: DeliveryKey
+    attempts: int
+
+
+@dataclass(frozen=True, slots=True)
+class DueItem:
+    """A reminder another feature stored: sent at `due_at`, with what it needs to render."""
+
+    id: int
+    user_id: int
+    kind: str
+    ref: str
+    due_at: datetime
+    payload: Mapping[str, Any] = field(default_factory=dict)
+
+
+_T = TypeVar("_T")
+
+
+def _chunks(items: Sequence[_T]) -> Iterable[Sequence[_T]]:
+    for start in range(0, len(items), CHUNK):
+        yield items[start : start + CHUNK]
+
+
+def _claim_statement(dialect_name: str) -> Any:
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    return (
+        dialect.insert(deliveries)
+        .on_conflict_do_nothing(index_elements=["user_id", "kind", "ref", "local_date"])
+        .returning(
+            deliveries.c.id,
+            deliveries.c.user_id,
+            deliveries.c.kind,
+            deliveries.c.ref,
+            deliveries.c.local_date,
+        )
+    )
+
+
+_CLAIM = {name: _claim_statement(name) for name in ("sqlite", "postgresql")}
+_CONFIRM = (
+    update(deliveries)
+    .where(deliveries.c.id == bindparam("delivery_id"))
+    .values(
+        status=bindparam("new_status"),
+        message_id=bindparam("sent_message"),
+        note=bindparam("picked"),
+        sent_at=bindparam("at"),
+    )
+)
+_RECLAIM = (
+    update(deliveries)
+    .where(
+        deliveries.c.id == bindparam("delivery_id"),
+        deliveries.c.status == CLAIMED,
+        deliveries.c.claimed_at == bindparam("old_claimed_at"),
+    )
+    .values(claimed_at=bindparam("new_claimed_at"), attempts=deliveries.c.attempts + 1)
+)
+_ACTIVE = select(users).where(users.c.active.is_(True), users.c.onboarded.is_(True))
+
+
+def _upsert_due_statement(dialect_name: str) -> Any:
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    insert = dialect.insert(due_items)
+    return insert.on_conflict_do_update(
+        index_elements=["user_id", "kind", "ref"],
+        set_={
+            "due_at": insert.excluded.due_at,
+            "payload": insert.excluded.payload,
+            "done_at": None,
+        },
+    )
+
+
+_UPSERT_DUE = {name: _upsert_due_statement(name) for name in ("sqlite", "postgresql")}
+
+
+class CheckinRepository:
+    """Reps to check in with, their pauses, deliveries and due items."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def active_profiles(self) -> list[Profile]:
+        """Every onboarded rep who has not blocked the bot."""
+        async with self._engine.connect() as conn:
+            rows = (await conn.execute(_ACTIVE)).all()
+        return [profile_from_row(row) for row in rows]
+
+    async def pauses(self, user_ids: Sequence[int], since: date) -> dict[int, tuple[Pause, ...]]:
+        """The pauses of these reps that end on or after `since`."""
+        found: dict[int, list[Pause]] = {}
+        async with self._engine.connect() as conn:
+            for chunk in _chunks(user_ids):
+                query = select(pauses).where(
+                    pauses.c.user_id.in_(chunk), pauses.c.last_day >= since
+                )
+                for row in (await conn.execute(query)).all():
+                    found.setdefault(row.user_id, []).append(Pause(row.first_day, row.last_day))
+        return {user_id: tuple(items) for user_id, items in found.items()}
+
+    async def add_pause(self, user_id: int, first: date, last: date, now: datetime) -> None:
+        """Pause a rep's check-ins from `first` to `last`, both included."""
+        async with self._engine.begin() as conn:
+            await conn.execute(
+                pauses.insert().values(
+                    user_id=user_id, first_day=first, last_day=last, created_at=now
+                )
+            )
+
+    async def end_pauses(self, user_id: int, today: date) -> bool:
+        """End every pause from `today` on (resume); True if one was in force or planned."""
+        async with self._engine.begin() as conn:
+            future = await conn.execute(
+                delete(pauses).where(pauses.c.user_id == user_id, pauses.c.first_day >= today)
+            )
+            current = await conn.execute(
+                update(pauses)
+                .where(pauses.c.user_id == user_id, pauses.c.last_day >= today)
+                .values(last_day=today - timedelta(days=1))
+            )
+        return bool(future.rowcount or current.rowcount)
+
+    async def claim(
+        self, keys: Sequence[DeliveryKey], now: datetime, status: str = CLAIMED
+    ) -> list[Claim]:
+        """Insert deliveries for the keys nobody claimed yet; returns the ones inserted here."""
+        claims: list[Claim] = []
+        if not keys:
+            return claims
+        async with self._engine.begin() as conn:
+            statement = _CLAIM[conn.dialect.name]
+            for chunk in _chunks(keys):
+                rows = [
+                    {
+                        "user_id": k.user_id,
+                        "kind": k.kind,
+                        "ref": k.ref,
+                        "local_date": k.local_date,
+                        "status": status,
+                        "attempts": 1 if status == CLAIMED else 0,
+                        "claimed_at": now,
+                    }
+                    for k in chunk
+                ]
+                # One multi-row statement per chunk; RETURNING lists only the rows inserted.
+                result = await conn.execute(statement.values(rows))
+                claims.extend(
+                    Claim(r.id, DeliveryKey(r.user_id, r.kind, r.ref, r.local_date), 1)
+                    for r in result.all()
+                )
+        return claims
+
+    async def finish(
+        self, outcomes: Sequence[tuple[int, str, int | None, str | None]], now: datetime
+    ) -> None:
+        """Record (delivery id, status, message id, note) for sent or failed deliveries."""
+        if not outcomes:
+            return
+        async with self._engine.begin() as conn:
+            await conn.execute(
+                _CONFIRM,
+                [
+                    {
+                        "delivery_id": delivery_id,
+                        "new_status": status,
+                        "sent_message": message_id,
+                        "picked": note,
+                        "at": now,
+                    }
+                    for delivery_id, status, message_id, note in outcomes
+                ],
+            )
+
+    async def reclaim_expired(self, now: datetime, lease: timedelta, limit: int) -> list[Claim]:
+        """Take over claims that were never confirmed within the lease (the sender died)."""
+        query = (
+            select(deliveries)
+            .where(deliveries.c.status == CLAIMED, deliveries.c.claimed_at < now - lease)
+            .order_by(deliveries.c.claimed_at)
+            .limit(limit)
+        )
+        taken: list[Claim] = []
+        async with self._engine.begin() as conn:
+            for row in (await conn.execute(query)).all():
+                # Only the process whose update matches the old claim time gets the row.
+                result = await conn.execute(
+                    _RECLAIM,
+                    {
+                        "delivery_id": row.id,
+                        "old_claimed_at": row.claimed_at,
+                        "new_claimed_at": now,
+                    },
+                )
+                if result.rowcount:
+                    key = DeliveryKey(row.user_id, row.kind, row.ref, row.local_date)
+                    taken.append(Claim(row.id, key, row.attempts + 1))
+        return taken
+
+    async def recent_notes(
+        self, user_ids: Sequence[int], kind: str, since: date
+    ) -> dict[int, dict[str, date]]:
+        """Per rep, the notes of their deliveries of one kind since a date, with the last date."""
+        found: dict[int, dict[str, date]] = {}
+        async with self._engine.connect() as conn:
+            for chunk in _chunks(user_ids):
+                query = select(
+                    deliveries.c.user_id, deliveries.c.note, deliveries.c.local_date
+                ).where(
+                    deliveries.c.user_id.in_(chunk),
+                    deliveries.c.kind == kind,
+                    deliveries.c.local_date >= since,
+                    deliveries.c.note.is_not(None),
+                )
+                for row in (await conn.execute(query)).all():
+                    notes = found.setdefault(row.user_id, {})
+                    if row.note not in notes or notes[row.note] < row.local_date:
+                        notes[row.note] = row.local_date
+        return found
+
+    async def deliveries_of(self, user_id: int) -> list[tuple[DeliveryKey, str]]:
+        """Every delivery of a rep with its status, oldest first."""
+        query = select(deliveries).where(deliveries.c.user_id == user_id).order_by(deliveries.c.id)
+        async with self._engine.connect() as conn:
+            rows = (await conn.execute(query)).all()
+        return [(DeliveryKey(r.user_id, r.kind, r.ref, r.local_date), r.status) for r in rows]
+
+    async def put_due(
+        self,
+        user_id: int,
+        kind: str,
+        ref: str,
+        due_at: datetime,
+        now: datetime,
+        payload: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Store (or move) the open reminder for one reference."""
+        values = {
+            "user_id": user_id,
+            "kind": kind,
+            "ref": ref,
+            "due_at": due_at,
+            "payload": json.dumps(dict(payload or {}), ensure_ascii=False),
+            "created_at": now,
+            "done_at": None,
+        }
+        async with self._engine.begin() as conn:
+            await conn.execute(_UPSERT_DUE[conn.dialect.name], values)
+
+    async def due_items(self, now: datetime, limit: int) -> list[DueItem]:
+        """Open reminders whose time has come, of active reps, earliest first."""
+        query = (
+            select(due_items)
+            .join(users, users.c.id == due_items.c.user_id)
+            .where(
+                due_items.c.done_at.is_(None),
+                due_items.c.due_at <= now,
+                users.c.active.is_(True),
+            )
+            .order_by(due_items.c.due_at)
+            .limit(limit)
+        )
+        async with self._engine.connect() as conn:
+            rows = (await conn.execute(query)).all()
+        return [_due_item(row) for row in rows]
+
+    async def open_items(self, user_id: int, kind: str | None = None) -> list[DueItem]:
+        """A rep's open reminders (of one kind), earliest first."""
+        conditions = [due_items.c.user_id == user_id, due_items.c.done_at.is_(None)]
+        if kind is not None:
+            conditions.append(due_items.c.kind == kind)
+        query = select(due_items).where(and_(*conditions)).order_by(due_items.c.due_at)
+        async with self._engine.connect() as conn:
+            rows = (await conn.execute(query)).all()
+        return [_due_item(row) for row in rows]
+
+    async def close_items(self, ids: Sequence[int], now: datetime) -> None:
+        """Mark reminders as dealt with."""
+        if not ids:
+            return
+        async with self._engine.begin() as conn:
+            for chunk in _chunks(ids):
+                await conn.execute(
+                    update(due_items).where(due_items.c.id.in_(chunk)).values(done_at=now)
+                )
+
+
+def _due_item(row: Any) -> DueItem:
+    try:
+        payload = json.loads(row.payload)
+    except ValueError:
+        payload = {}
+    return DueItem(
+        row.id,
+        row.user_id,
+        row.kind,
+        row.ref,
+        row.due_at,
+        payload if isinstance(payload, dict) else {},
+    )
