@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from bot.coach._text import fold
 from bot.coach.drill import Rubric
 from bot.coach.objections import Category, Entry, Playbook
+from bot.coach.pitch import PitchRubric
 from bot.content import DEFAULT_PROMPTS, ContentError
 
 LANGUAGES: Final = ("de", "en")
@@ -330,3 +331,73 @@ def load_rubric(path: Path, lang: str) -> Rubric:
 def load_rubrics(prompts_dir: Path = DEFAULT_PROMPTS) -> dict[str, Rubric]:
     """Load the drill rubric of every language."""
     return {lang: load_rubric(prompts_dir / lang / RUBRIC_FILE, lang) for lang in LANGUAGES}
+
+
+# The elevator-pitch rubric.
+PITCH_RUBRIC_FILE: Final = Path("playbook") / "pitch_rubric.yaml"
+Seconds = Annotated[int, Field(ge=1, le=600)]
+PitchMarker = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
+QuoteMark = Annotated[str, StringConstraints(min_length=1, max_length=3)]
+
+
+class _PitchWordList(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    words_per_minute: Annotated[int, Field(ge=60, le=300)]
+    band: Annotated[list[Seconds], Field(min_length=2, max_length=2)]
+    avg_sentence_words: Annotated[int, Field(ge=3, le=60)]
+    max_sentence_words: Annotated[int, Field(ge=3, le=100)]
+    quotes: Annotated[list[QuoteMark], Field(min_length=2, max_length=2)]
+    you_words: Annotated[list[PitchMarker], Field(min_length=1)]
+    formal_you: list[PitchMarker] = []
+    we_words: Annotated[list[PitchMarker], Field(min_length=1)]
+    filler: Annotated[list[PitchMarker], Field(min_length=1)]
+    buzzwords: Annotated[list[PitchMarker], Field(min_length=1)]
+    benefit: Annotated[list[PitchMarker], Field(min_length=1)]
+    numbers: Annotated[list[PitchMarker], Field(min_length=1)]
+    open_question_starts: Annotated[list[PitchMarker], Field(min_length=1)]
+    closed_question_starts: Annotated[list[PitchMarker], Field(min_length=1)]
+    lead_ins: Annotated[list[PitchMarker], Field(min_length=1)]
+    stopwords: Annotated[list[PitchMarker], Field(min_length=1)]
+    abbreviations: Annotated[list[PitchMarker], Field(min_length=1)]
+
+
+def load_pitch_rubric(path: Path, lang: str) -> PitchRubric:
+    """Load the pitch rubric (speaking rate, band, word lists) of one language."""
+    try:
+        model = _PitchWordList.model_validate(_read_yaml(path))
+    except ValidationError as exc:
+        raise PlaybookFileError(f"{path}: {exc}") from None
+    low, high = model.band
+    if low >= high:
+        raise PlaybookFileError(f"{path}: band must go from fewer to more seconds")
+    if model.avg_sentence_words > model.max_sentence_words:
+        raise PlaybookFileError(f"{path}: avg_sentence_words must not exceed the maximum")
+    # "formal_you" may be empty (English has no polite form); every other list may not.
+    return PitchRubric(
+        lang=lang,
+        words_per_minute=model.words_per_minute,
+        band=(low, high),
+        you_words=_words(model.you_words),
+        formal_you=_words(model.formal_you),
+        we_words=_words(model.we_words),
+        filler=_words(model.filler),
+        buzzwords=_words(model.buzzwords),
+        benefit=_words(model.benefit),
+        numbers=_words(model.numbers),
+        open_question_starts=_words(model.open_question_starts),
+        closed_question_starts=_words(model.closed_question_starts),
+        lead_ins=_words(model.lead_ins),
+        stopwords=_words(model.stopwords),
+        abbreviations=_words(model.abbreviations),
+        quotes=(model.quotes[0], model.quotes[1]),
+        avg_sentence_words=model.avg_sentence_words,
+        max_sentence_words=model.max_sentence_words,
+    )
+
+
+def load_pitch_rubrics(prompts_dir: Path = DEFAULT_PROMPTS) -> dict[str, PitchRubric]:
+    """Load the pitch rubric of every language."""
+    return {
+        lang: load_pitch_rubric(prompts_dir / lang / PITCH_RUBRIC_FILE, lang) for lang in LANGUAGES
+    }
