@@ -62,8 +62,12 @@ async def start_bot(
         "LOG_LEVEL": "WARNING",
         **extra,
     }
+    # BENCH_PROFILE=<folder>: run the bot under cProfile (written when it stops on SIGTERM).
+    profile = os.environ.get("BENCH_PROFILE")
+    wrap = ["-m", "cProfile", "-o", f"{profile}/bot-{os.getpid()}.prof"] if profile else []
     return await asyncio.create_subprocess_exec(
         sys.executable,
+        *wrap,
         "-m",
         "bot",
         "run",

@@ -18,10 +18,17 @@ from bot.content import DEFAULT_PROMPTS, Content
 from bot.handlers.context import DEPS_KEY, Deps, utc_now
 from bot.handlers.ordering import PerChatUpdateProcessor
 from bot.handlers.register import register
-from bot.playbook import load_playbooks, load_rubrics, parse_team_playbook
+from bot.playbook import (
+    load_pitch_rubrics,
+    load_playbooks,
+    load_rubrics,
+    parse_team_playbook,
+)
 from bot.scheduler.checkins import CHECKINS_KEY, Checkins
 from bot.scheduler.sender import Sender
+from bot.speech import SpeechClient
 from bot.storage import open_storage
+from bot.transport import AiohttpRequest
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +41,7 @@ COMMANDS: tuple[str, ...] = (
     "goals",
     "week",
     "audit",
+    "pitch",
     "settings",
     "pause",
     "resume",
@@ -65,6 +73,8 @@ def build_application(
         playbooks=playbooks,
         matchers={lang: Matcher(playbook.entries) for lang, playbook in playbooks.items()},
         rubrics=load_rubrics(DEFAULT_PROMPTS),
+        pitch_rubrics=load_pitch_rubrics(DEFAULT_PROMPTS),
+        speech=SpeechClient.from_settings(settings),
     )
 
     async def post_init(app: App) -> None:
@@ -79,7 +89,11 @@ def build_application(
         start_checkins(app, deps, settings)
 
     async def post_shutdown(_app: App) -> None:
-        await deps.close_storage()
+        try:
+            if deps.speech is not None:
+                await deps.speech.close()
+        finally:
+            await deps.close_storage()
 
     builder = (
         ApplicationBuilder()
@@ -97,14 +111,22 @@ def build_application(
                 max_retries=settings.rate_limit_retries,
             )
         )
-        .read_timeout(settings.telegram_timeout)
-        .write_timeout(settings.telegram_timeout)
-        .concurrent_updates(PerChatUpdateProcessor(settings.concurrent_updates))
-        # httpx checks every pooled connection on every request: keep the pool as small as
-        # the concurrency needs (PTB's default is 256).
-        .connection_pool_size(
-            max(settings.concurrent_updates, settings.send_concurrency) + POOL_HEADROOM
+        .request(
+            AiohttpRequest(
+                pool_size=max(settings.concurrent_updates, settings.send_concurrency)
+                + POOL_HEADROOM,
+                read_timeout=settings.telegram_timeout,
+                write_timeout=settings.telegram_timeout,
+            )
         )
+        .get_updates_request(
+            AiohttpRequest(
+                pool_size=1,
+                read_timeout=settings.telegram_timeout,
+                write_timeout=settings.telegram_timeout,
+            )
+        )
+        .concurrent_updates(PerChatUpdateProcessor(settings.concurrent_updates))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )

@@ -72,7 +72,7 @@ class Settings(BaseSettings):
     # process that only answers updates).
     checkin_tick_seconds: float = Field(default=30.0, ge=0, le=600)
     # Scheduled messages sent at once during a fan-out.
-    send_concurrency: int = Field(default=16, ge=1, le=256)
+    send_concurrency: int = Field(default=8, ge=1, le=256)
     # Seconds after which a claimed but unconfirmed delivery is retried by any process.
     delivery_lease_seconds: float = Field(default=120.0, gt=0, le=3600)
 

@@ -32,6 +32,7 @@ from bot.storage.checkins import (
     Claim,
     DeliveryKey,
     DueItem,
+    MorningFacts,
 )
 
 log = logging.getLogger(__name__)
@@ -43,7 +44,7 @@ SNOOZE: Final = "snooze"
 # Per tick, at most this many reminders and expired claims are picked up; the rest next tick.
 BATCH: Final = 5000
 DEFAULT_LEASE: Final = timedelta(minutes=2)
-DEFAULT_CONCURRENCY: Final = 16
+DEFAULT_CONCURRENCY: Final = 8
 # Principles are not repeated within this many days for one rep.
 PRINCIPLE_DAYS: Final = plan.REPEAT_DAYS
 
@@ -119,6 +120,7 @@ class Checkins:
         # Keys this process knows to be claimed by someone: no need to try them again.
         self._known: set[DeliveryKey] = set()
         self._running = asyncio.Lock()
+        self._principles: dict[str, tuple[str, ...]] = {}
 
     async def tick(self, now: datetime) -> TickReport:
         """One round: retry expired claims, claim what is due, send it; never overlaps itself."""
@@ -187,12 +189,13 @@ class Checkins:
             queue.put_nowait(job)
         confirmations = _Confirmations(self._deps)
         principles = await self._recent_principles(jobs, now)
+        facts = await self._morning_facts(jobs, now)
 
         async def worker() -> None:
             while not queue.empty():
                 job = queue.get_nowait()
                 try:
-                    await self._deliver(job, now, report, confirmations, principles)
+                    await self._deliver(job, now, report, confirmations, principles, facts)
                 except Exception as exc:
                     # One rep's broken data must not stop the others' check-ins.
                     log.exception("check-in failed: kind=%s", job.claim.key.kind)
@@ -200,6 +203,18 @@ class Checkins:
                     report.errors.append(type(exc).__name__)
 
         await asyncio.gather(*(worker() for _ in range(min(self._concurrency, len(jobs)))))
+
+    async def _morning_facts(self, jobs: Sequence[_Job], now: datetime) -> dict[int, MorningFacts]:
+        days: dict[int, tuple[date | None, date]] = {}
+        for job in jobs:
+            if job.claim.key.kind == plan.MORNING or job.item is not None:
+                profile = job.profile
+                today = local_date(now, profile.timezone)
+                calendar = calendar_for(profile, today)
+                days[profile.user_id] = (calendar.previous_working_day(today), today)
+        if not days:
+            return {}
+        return await self._deps.storage.checkins.morning_facts(days)
 
     async def _recent_principles(
         self, jobs: Sequence[_Job], now: datetime
@@ -217,6 +232,7 @@ class Checkins:
         report: TickReport,
         confirmations: _Confirmations,
         principles: dict[int, dict[str, date]],
+        facts: dict[int, MorningFacts],
     ) -> None:
         profile, claim = job.profile, job.claim
         lang = self._deps.content.lang(profile.language)
@@ -231,14 +247,14 @@ class Checkins:
             if item is not None:
                 if item.kind == SNOOZE:
                     again = str(item.payload.get("kind", ""))
-                    out, note = await self._checkin(s, again, today, principles)
+                    out, note = await self._checkin(s, again, today, principles, facts)
                 else:
                     out = messages.due_item_message(s, item)
         elif kind != plan.WEEKLY and claim.key.local_date < today:
             out = None  # a retried check-in of an earlier day would only be stale now
         else:
             day = today if kind == plan.WEEKLY else claim.key.local_date
-            out, note = await self._checkin(s, kind, day, principles)
+            out, note = await self._checkin(s, kind, day, principles, facts)
         if out is None:
             await confirmations.store((claim.id, SKIPPED, None, None))
             report.skipped += 1
@@ -255,25 +271,27 @@ class Checkins:
         kind: str,
         day: date,
         principles: dict[int, dict[str, date]],
+        facts: dict[int, MorningFacts],
     ) -> tuple[Outgoing | None, str | None]:
         if kind == plan.MORNING:
-            ids = plan.principle_ids(self._deps.content.texts[s.lang])
+            ids = self._principles.get(s.lang)
+            if ids is None:
+                ids = self._principles[s.lang] = plan.principle_ids(
+                    self._deps.content.texts[s.lang]
+                )
             principle = (
                 plan.pick_principle(ids, principles.get(s.user_id, {}), day, s.user_id)
                 if ids
                 else None
             )
-            stats = await self._deps.storage.drills.stats(s.user_id)
-            drill_due = any(stat.due <= day for stat in stats.values())
-            pitch_due = bool(
-                [
-                    item
-                    for item in await self._deps.storage.checkins.open_items(s.user_id, "pitch")
-                    if local_date(item.due_at, s.profile.timezone if s.profile else "UTC") <= day
-                ]
-            )
-            out = await messages.morning(s, day, principle, drill_due, pitch_due)
-            return out, principle
+            known = facts.get(s.user_id)
+            if known is None:  # a retried claim: not in this tick's batch
+                assert s.profile is not None
+                previous = calendar_for(s.profile, day).previous_working_day(day)
+                known = (
+                    await self._deps.storage.checkins.morning_facts({s.user_id: (previous, day)})
+                )[s.user_id]
+            return messages.morning(s, day, principle, known), principle
         if kind == plan.BLOCK_START:
             return await messages.block_start(s, day), None
         if kind == plan.BLOCK_END:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -18,7 +19,7 @@ from bot.handlers.today import standing
 from bot.handlers.views import counts_line
 from bot.handlers.week import week_message
 from bot.scheduler.sender import Outgoing
-from bot.storage.checkins import DueItem
+from bot.storage.checkins import DueItem, MorningFacts
 
 # Button data: "z:<choice>:<kind>:<yymmdd>", the check-in to repeat later.
 SNOOZE_PREFIX = "z"
@@ -44,32 +45,25 @@ def _with_snooze(
     return InlineKeyboardMarkup(rows)
 
 
-async def morning(
-    s: Session, day: date, principle: str | None, drill_due: bool, pitch_due: bool
-) -> Outgoing:
-    """The morning ping: today's targets, yesterday, the streak, a principle, what is due."""
+def morning(s: Session, day: date, principle: str | None, facts: MorningFacts) -> Outgoing:
+    """The morning ping: today's targets, yesterday, a principle, and what is due today."""
     assert s.profile is not None
-    activity = s.deps.storage.activity
-    stored = await activity.targets(s.user_id)
     lines = [s.text("checkins.morning.title", day=s.day_label(day))]
-    if stored is None:
+    goals = {m: n for m, n in (facts.targets or {}).items() if n}
+    if facts.targets is None:
         lines.append(s.text("checkins.morning.no_targets"))
     else:
-        goals = {m: getattr(stored.daily, m) for m in METRICS if getattr(stored.daily, m)}
         lines.append(s.text("checkins.morning.targets", targets=_counts(s, goals)))
-    calendar = calendar_for(s.profile, day)
-    yesterday = calendar.previous_working_day(day)
-    record = await activity.day(s.user_id, yesterday) if yesterday else None
-    if record is not None and any(record.counts.get(m) for m in METRICS):
-        counts = {m: record.counts.get(m) for m in METRICS}
-        lines.append(s.text("checkins.morning.yesterday", counts=_counts(s, counts)))
+    if facts.yesterday and any(facts.yesterday.values()):
+        lines.append(s.text("checkins.morning.yesterday", counts=_counts(s, facts.yesterday)))
     else:
         lines.append(s.text("checkins.morning.yesterday_none"))
     if principle is not None:
         lines.append("\n" + s.text("checkins.morning.principle", text=s.text(principle)))
-    if drill_due:
+    zone = ZoneInfo(s.profile.timezone)
+    if facts.drill_due:
         lines.append(s.text("checkins.morning.due_drill"))
-    if pitch_due:
+    if any(at.astimezone(zone).date() <= day for at in facts.pitch_due_at):
         lines.append(s.text("checkins.morning.due_pitch"))
     return Outgoing(s.chat_id, "\n".join(lines), _with_snooze(s, None, plan.MORNING, day))
 

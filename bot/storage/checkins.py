@@ -15,7 +15,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.coach.calendar import Pause
 from bot.coach.profile import Profile
 from bot.storage.profiles import profile_from_row
-from bot.storage.tables import deliveries, due_items, pauses, users
+from bot.storage.tables import (
+    activity_days,
+    deliveries,
+    drill_stats,
+    due_items,
+    pauses,
+    targets,
+    users,
+)
 
 # Rows per statement: well below SQLite's limit of bound parameters.
 CHUNK: Final = 500
@@ -42,6 +50,17 @@ class Claim:
     id: int
     key: DeliveryKey
     attempts: int
+
+
+@dataclass(frozen=True, slots=True)
+class MorningFacts:
+    """What a morning ping says about one rep, loaded for many reps at once."""
+
+    targets: Mapping[str, int] | None = None
+    yesterday: Mapping[str, int] | None = None
+    drill_due: bool = False
+    # When open pitch rehearsals fall due (UTC): the ping mentions one due today.
+    pitch_due_at: tuple[datetime, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,6 +259,12 @@ class CheckinRepository:
                     taken.append(Claim(row.id, key, row.attempts + 1))
         return taken
 
+    async def morning_facts(
+        self, days: Mapping[int, tuple[date | None, date]]
+    ) -> dict[int, MorningFacts]:
+        """Targets, yesterday and what is due for many reps at once (see `morning_facts`)."""
+        return await morning_facts(self._engine, days)
+
     async def recent_notes(
         self, user_ids: Sequence[int], kind: str, since: date
     ) -> dict[int, dict[str, date]]:
@@ -326,6 +351,48 @@ class CheckinRepository:
                 await conn.execute(
                     update(due_items).where(due_items.c.id.in_(chunk)).values(done_at=now)
                 )
+
+
+_METRICS: Final = ("dials", "conversations", "appointments", "contacts")
+
+
+async def morning_facts(
+    engine: AsyncEngine, days: Mapping[int, tuple[date | None, date]]
+) -> dict[int, MorningFacts]:
+    """Per rep (id → (previous working day, today)): targets, yesterday, drills and pitch due.
+
+    Four queries per 500 reps instead of four per rep: a fan-out of thousands stays fast.
+    """
+    found: dict[int, dict[str, Any]] = {user_id: {} for user_id in days}
+    ids = list(days)
+    async with engine.connect() as conn:
+        for chunk in _chunks(ids):
+            for row in await conn.execute(select(targets).where(targets.c.user_id.in_(chunk))):
+                found[row.user_id]["targets"] = {m: getattr(row, m) for m in _METRICS}
+            wanted = {days[i][0] for i in chunk if days[i][0] is not None}
+            if wanted:
+                query = select(activity_days).where(
+                    activity_days.c.user_id.in_(chunk), activity_days.c.day.in_(wanted)
+                )
+                for row in await conn.execute(query):
+                    if row.day == days[row.user_id][0]:
+                        found[row.user_id]["yesterday"] = {m: getattr(row, m) for m in _METRICS}
+            latest = max(days[i][1] for i in chunk)
+            query = select(drill_stats.c.user_id, drill_stats.c.due).where(
+                drill_stats.c.user_id.in_(chunk), drill_stats.c.due <= latest
+            )
+            for row in await conn.execute(query):
+                if row.due <= days[row.user_id][1]:
+                    found[row.user_id]["drill_due"] = True
+            query = select(due_items.c.user_id, due_items.c.due_at).where(
+                due_items.c.user_id.in_(chunk),
+                due_items.c.kind == "pitch",
+                due_items.c.done_at.is_(None),
+            )
+            for row in await conn.execute(query):
+                entry = found[row.user_id]
+                entry["pitch_due_at"] = (*entry.get("pitch_due_at", ()), row.due_at)
+    return {user_id: MorningFacts(**facts) for user_id, facts in found.items()}
 
 
 def _due_item(row: Any) -> DueItem:
