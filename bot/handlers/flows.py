@@ -54,15 +54,19 @@ async def start_flow(s: Session, profile: Profile, flow: str, step: str, prefix:
     await ask(s, profile, state, prefix)
 
 
-def _confirmation(s: Session, lang: str, name: str, profile: Profile) -> str:
+def _confirmation(s: Session, lang: str, flow: str, name: str, profile: Profile) -> str:
     now = s.deps.clock()
-    return s.deps.content.text(
+    text = s.deps.content.text(
         lang,
         f"fields.{name}.saved",
         value=fields.display(s.deps.content, lang, name, profile, now),
         local_time=fields.local_now(profile, now),
         block_end=fields.block_end(profile),
     )
+    if flow != SETTINGS:
+        return text
+    # In /settings, say when a change will not reach the rep (switched off, in quiet hours).
+    return "\n".join([text, *fields.notes(s.deps.content, lang, name, profile)])
 
 
 async def complete(
@@ -70,7 +74,7 @@ async def complete(
 ) -> None:
     """Store an accepted answer, confirm it, and ask the next question or close the flow."""
     lang = s.deps.content.lang(profile.language)
-    confirmation = _confirmation(s, lang, state.step, profile)
+    confirmation = _confirmation(s, lang, state.flow, state.step, profile)
     prefix = confirmation + "\n\n"
     if edit is not None:
         # A button answer: the question becomes its answer, so old buttons cannot be re-tapped.
@@ -131,8 +135,12 @@ async def answer_text(s: Session, text: str) -> bool:
         return False
     state, profile = waiting
     content = s.deps.content
-    if state.step == "days" and text.strip().casefold() in _done_words(s):
+    done = text.strip().casefold() in _done_words(s)
+    if state.step == "days" and done:
         outcome = fields.accept_days(profile, str(state.data.get("days", "")))
+    elif state.step == "checkins" and done:
+        # The toggles are stored as they are tapped: "done" just closes the question.
+        outcome = fields.Outcome(profile=profile)
     else:
         outcome = fields.accept_text(content, state.step, profile, text)
     if outcome.profile is None:
@@ -190,13 +198,33 @@ async def on_answer_button(update: Update, s: Session) -> None:
         await stale(query, s)
         return
     state, profile = waiting
+    if name == "checkins" and value == fields.DONE:
+        await query.answer()
+        await complete(s, state, profile, edit=message)
+        return
     outcome = fields.accept_button(s.deps.content, name, profile, value)
     if outcome.profile is None:
         assert outcome.error is not None
         await query.answer(s.text(outcome.error, input="", **outcome.values), show_alert=True)
         return
     await query.answer()
+    if name == "checkins":
+        await _toggled_checkin(s, outcome.profile, message)
+        return
     await complete(s, state, outcome.profile, edit=message)
+
+
+async def _toggled_checkin(s: Session, profile: Profile, message: Message | None) -> None:
+    """Store a toggled check-in at once (the question stays open) and redraw the toggles."""
+    await s.deps.storage.users.save(profile, s.deps.clock())
+    if message is None:
+        return
+    keyboard = fields.checkins_keyboard(s.deps.content, s.lang, profile.schedule.checkins)
+    try:
+        await message.edit_reply_markup(keyboard)
+    except BadRequest as exc:
+        if "not modified" not in str(exc):
+            raise
 
 
 @with_session

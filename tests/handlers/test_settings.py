@@ -29,9 +29,13 @@ async def test_overview_shows_every_value(harness: Harness) -> None:
         "09:00–10:00",
         "60 Min.",
         "17:30",
+        "Check-ins: Morgen-Impuls, Blockbeginn, Blockende, Abend-Check-in, Wochenrückblick",
+        "Mittags-Impuls: 12:30 Uhr",
+        "Wochenrückblick: Fr 16:00 Uhr",
+        "Ruhezeit: 21:00–07:00",
     ):
         assert expected in overview.text
-    assert len(overview.button_labels) == 9
+    assert len(overview.button_labels) == 13
     assert "Deutschland (bundesweit) (aus deiner Zeitzone)" in overview.text
     user.press("s:x")
     await user.wait_for(lambda: overview.button_labels == [])
@@ -82,6 +86,32 @@ async def test_change_every_setting(harness: Harness) -> None:
     user.send_text("Nordrhein-Westfalen")
     assert "Feiertage: Nordrhein-Westfalen" in (await user.next_message()).text
 
+    user.press("s:checkins")
+    toggles = await user.next_message()
+    user.press("a:checkins:midday")
+    await user.wait_for(lambda: "✅ Mittags-Impuls" in toggles.button_labels)
+    user.press("a:checkins:block_end")
+    await user.wait_for(lambda: "⬜️ Blockende" in toggles.button_labels)
+    user.press("a:checkins:ok")
+    assert "Check-ins: Morgen-Impuls, Blockbeginn, Mittags-Impuls" in (
+        (await user.next_message()).text
+    )
+
+    user.press("s:midday")
+    await user.next_message()
+    user.send_text("13:15")
+    assert "Mittags-Impuls: 13:15 Uhr" in (await user.next_message()).text
+
+    user.press("s:weekly")
+    await user.next_message()
+    user.send_text("Donnerstag 15:00")
+    assert "Wochenrückblick: Do 15:00 Uhr" in (await user.next_message()).text
+
+    user.press("s:quiet")
+    await user.next_message()
+    user.send_text("22 bis 6")
+    assert "Ruhezeit: 22:00–06:00" in (await user.next_message()).text
+
     user.press("s:lang")
     await user.next_message()
     user.press("🇬🇧 English")
@@ -91,6 +121,13 @@ async def test_change_every_setting(harness: Harness) -> None:
     overview = await user.next_message()
     assert "Your settings" in overview.text
     assert "Mon–Sat" in overview.text
+    for expected in (
+        "Check-ins: Morning kick-off, Block start, Midday nudge, Evening check-in, Weekly review",
+        "Midday nudge: 13:15",
+        "Weekly review: Thu 15:00",
+        "Quiet hours: 22:00–06:00",
+    ):
+        assert expected in overview.text
 
     profile = await harness.storage.users.get(2002)
     assert profile is not None
@@ -104,6 +141,9 @@ async def test_change_every_setting(harness: Harness) -> None:
         120,
         time(19, 15),
     )
+    assert s.checkins == frozenset({"morning", "block_start", "midday", "evening", "weekly"})
+    assert (s.midday_nudge, s.weekly_day, s.weekly_time) == (time(13, 15), 3, time(15, 0))
+    assert (s.quiet_start, s.quiet_end) == (time(22, 0), time(6, 0))
     assert await harness.storage.flows.get(2002) is None
 
 
@@ -119,6 +159,10 @@ async def test_change_every_setting(harness: Harness) -> None:
         ("s:blen", "-30", "nicht als Dauer"),
         ("s:lang", "Klingonisch", "Deutsch und Englisch"),
         ("s:region", "Atlantis", "nicht als Region"),
+        ("s:weekly", "Blumenkohl", "nicht als Tag und Uhrzeit"),
+        ("s:quiet", "25-99", "nicht als Ruhezeit"),
+        ("s:midday", "🙂", "nicht als Uhrzeit"),
+        ("s:checkins", "Blumenkohl", "Tippe auf die Knöpfe"),
     ],
 )
 async def test_bad_answers_are_explained_and_change_nothing(
@@ -180,7 +224,19 @@ async def test_outdated_button_gets_a_toast(harness: Harness) -> None:
     assert profile.schedule.working_days == frozenset(range(5))
 
 
-@pytest.mark.parametrize("data", ["a:blen:7", "a:blen:x", "a:morning:2599", "a:lang:fr", "zz:9"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        "a:blen:7",
+        "a:blen:x",
+        "a:morning:2599",
+        "a:lang:fr",
+        "zz:9",
+        "a:weekly:9",
+        "a:quiet:2599-0700",
+        "a:checkins:lunch",
+    ],
+)
 async def test_forged_button_data_changes_nothing(harness: Harness, data: str) -> None:
     user = await onboarded(harness, 2007)
     before = await harness.storage.users.get(2007)
