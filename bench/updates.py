@@ -113,6 +113,7 @@ async def serve(kind: str, base_url: str, database: str) -> None:
             telegram_api_base_url=base_url,
             database_url=f"sqlite+aiosqlite:///{database}",
             rate_limit_per_second=0,  # Telegram's 30/s cap would measure the cap, not the bot
+            checkin_tick_seconds=0,  # updates only: no check-ins in between
             log_level="WARNING",
         )
         app = build_application(settings, load_content(), clock=lambda: NOW)

@@ -18,9 +18,15 @@ from bot.content import DEFAULT_PROMPTS, Content
 from bot.handlers.context import DEPS_KEY, Deps, utc_now
 from bot.handlers.ordering import PerChatUpdateProcessor
 from bot.handlers.register import register
-from bot.playbook import load_playbooks, load_rubrics, parse_team_playbook
+from bot.playbook import (
+    load_pitch_rubrics,
+    load_playbooks,
+    load_rubrics,
+    parse_team_playbook,
+)
 from bot.scheduler.checkins import CHECKINS_KEY, Checkins
 from bot.scheduler.sender import Sender
+from bot.speech import SpeechClient
 from bot.storage import open_storage
 from bot.transport import AiohttpRequest
 
@@ -35,6 +41,7 @@ COMMANDS: tuple[str, ...] = (
     "goals",
     "week",
     "audit",
+    "pitch",
     "settings",
     "pause",
     "resume",
@@ -66,6 +73,8 @@ def build_application(
         playbooks=playbooks,
         matchers={lang: Matcher(playbook.entries) for lang, playbook in playbooks.items()},
         rubrics=load_rubrics(DEFAULT_PROMPTS),
+        pitch_rubrics=load_pitch_rubrics(DEFAULT_PROMPTS),
+        speech=SpeechClient.from_settings(settings),
     )
 
     async def post_init(app: App) -> None:
@@ -80,7 +89,11 @@ def build_application(
         start_checkins(app, deps, settings)
 
     async def post_shutdown(_app: App) -> None:
-        await deps.close_storage()
+        try:
+            if deps.speech is not None:
+                await deps.speech.close()
+        finally:
+            await deps.close_storage()
 
     builder = (
         ApplicationBuilder()

@@ -76,6 +76,14 @@ class Settings(BaseSettings):
     # Seconds after which a claimed but unconfirmed delivery is retried by any process.
     delivery_lease_seconds: float = Field(default=120.0, gt=0, le=3600)
 
+    # Speech to text for voice notes, off unless STT_BASE_URL is set: an OpenAI-compatible
+    # `POST {STT_BASE_URL}/audio/transcriptions` (a self-hosted Whisper server or a hosted one).
+    stt_base_url: AnyHttpUrl | None = None
+    stt_api_key: SecretStr | None = None
+    stt_model: str = Field(default="whisper-1", min_length=1, max_length=100)
+    # Seconds to wait for a transcript; after that the rep gets the length feedback without it.
+    stt_timeout: float = Field(default=30.0, gt=0, le=300)
+
     @field_validator("telegram_bot_token")
     @classmethod
     def _token_shape(cls, value: SecretStr) -> SecretStr:
@@ -103,6 +111,12 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError("timezone") from exc
         return value.strip()
+
+    @field_validator("stt_base_url", "stt_api_key", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: Any) -> Any:
+        # STT_BASE_URL= in a .env file means "no transcription", not a broken URL.
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -157,7 +171,12 @@ def load_settings(**overrides: Any) -> Settings:
             problem = "token"
         elif field == "default_timezone":
             problem = "timezone"
-        elif field in {"database_url", "telegram_api_base_url", "telegram_api_file_url"}:
+        elif field in {
+            "database_url",
+            "telegram_api_base_url",
+            "telegram_api_file_url",
+            "stt_base_url",
+        }:
             problem = "url"
         else:
             problem = "invalid"

@@ -1152,3 +1152,13 @@ def voice_feedback(
     return VoiceFeedback(
         length=length, seconds=shown, words_per_minute=rate, pace=pace, tips=tuple(tips)
     )
+
+
+# A voice rehearsal the bot could not transcribe is rated by the rep (1-5); the rating stands in
+# for a recall score: 1-2 are weak (back tomorrow), 3-4 pass, 5 counts as a strong recall.
+RATING_SCORES: Final = (20, 40, 60, 80, 100)
+
+
+def rating_score(rating: int) -> int:
+    """The recall score a self-rating of 1-5 stands for, for next_rehearsal; clamped."""
+    return RATING_SCORES[min(max(rating, 1), len(RATING_SCORES)) - 1]

@@ -22,9 +22,11 @@ from telegram.ext import CallbackContext, ExtBot
 from bot.coach.drill import Rubric
 from bot.coach.language import pick_language
 from bot.coach.objections import Entry, Matcher, Playbook
+from bot.coach.pitch import PitchRubric
 from bot.coach.profile import Profile
 from bot.config import Settings
 from bot.content import Content
+from bot.speech import SpeechClient
 from bot.storage import FlowState, Storage
 
 Context = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]
@@ -49,6 +51,9 @@ class Deps:
     team_playbooks: dict[str, Playbook] = field(default_factory=dict)
     matchers: dict[str, Matcher] = field(default_factory=dict)
     rubrics: Mapping[str, Rubric] = field(default_factory=dict)
+    pitch_rubrics: Mapping[str, PitchRubric] = field(default_factory=dict)
+    # Transcribes voice notes; None when STT_BASE_URL is not set.
+    speech: SpeechClient | None = None
     # Tests collect handler errors here so an unexpected one fails the test.
     error_hook: Callable[[object, BaseException], None] | None = None
     _storage: Storage | None = field(default=None, repr=False)

@@ -22,6 +22,7 @@ from bot.handlers import (
     goals,
     objections,
     onboarding,
+    pitch,
     practice,
     settings,
     team,
@@ -50,6 +51,9 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(
         CommandHandler(["practice", "ueben"], practice.practice_command, filters=PRIVATE)
     )
+    app.add_handler(
+        CommandHandler(["pitch", "pitchen", "elevator"], pitch.pitch_command, filters=PRIVATE)
+    )
     app.add_handler(CommandHandler("playbook", team.playbook_command, filters=PRIVATE))
     app.add_handler(CommandHandler("pause", checkins.pause_command, filters=PRIVATE))
     app.add_handler(CommandHandler("resume", checkins.resume_command, filters=PRIVATE))
@@ -64,6 +68,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CallbackQueryHandler(objections.on_button, pattern=r"^o:"))
     app.add_handler(CallbackQueryHandler(practice.on_button, pattern=r"^p:"))
     app.add_handler(CallbackQueryHandler(checkins.on_snooze, pattern=r"^z:"))
+    app.add_handler(CallbackQueryHandler(pitch.on_button, pattern=r"^v:"))
     app.add_handler(CallbackQueryHandler(flows.on_unknown_button))
 
     app.add_handler(InlineQueryHandler(objections.on_inline_query))
@@ -72,6 +77,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(MessageHandler(PRIVATE & filters.TEXT, basic.on_text))
     app.add_handler(MessageHandler(PRIVATE & filters.LOCATION, basic.on_location))
     app.add_handler(MessageHandler(PRIVATE & filters.Document.ALL, team.on_document))
+    app.add_handler(MessageHandler(PRIVATE & filters.VOICE, pitch.on_voice))
     app.add_handler(MessageHandler(PRIVATE, basic.on_other))
 
     app.add_error_handler(errors.on_error)

@@ -14,6 +14,8 @@ from bot.coach.clock import format_clock
 from bot.coach.streaks import week_summary
 from bot.handlers.calendars import calendar_for
 from bot.handlers.context import Session
+from bot.handlers.pitch import DUE_KIND as PITCH_DUE
+from bot.handlers.pitch import reminder as pitch_reminder
 from bot.handlers.today import keyboard as log_keyboard
 from bot.handlers.today import standing
 from bot.handlers.views import counts_line
@@ -150,5 +152,8 @@ async def _focus(s: Session, day: date) -> str:
 
 def due_item_message(s: Session, item: DueItem) -> Outgoing | None:
     """A reminder another feature stored; None for kinds nobody renders (they are closed)."""
+    if item.kind == PITCH_DUE:
+        text, markup = pitch_reminder(s)
+        return Outgoing(s.chat_id, text, markup)
     del s, item  # features add their kinds here as they store reminders
     return None

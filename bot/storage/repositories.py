@@ -19,6 +19,7 @@ from bot.coach.profile import Profile
 from bot.storage.activity import ActivityRepository
 from bot.storage.checkins import CheckinRepository
 from bot.storage.drills import DrillRepository, TeamPlaybookRepository
+from bot.storage.pitches import PitchRepository
 from bot.storage.profiles import profile_from_row, profile_values
 from bot.storage.tables import flow_states, users
 
@@ -268,6 +269,7 @@ class Storage:
         self.drills = DrillRepository(engine)
         self.team_playbooks = TeamPlaybookRepository(engine)
         self.checkins = CheckinRepository(engine)
+        self.pitches = PitchRepository(engine)
 
     async def save_step(self, profile: Profile, flow: FlowState | None, now: datetime) -> None:
         """Store a profile change and the flow's next step (None: flow done) atomically."""

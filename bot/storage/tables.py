@@ -224,3 +224,50 @@ due_items = Table(
     UniqueConstraint("user_id", "kind", "ref", name="uq_due_items_key"),
     Index("ix_due_items_due", "done_at", "due_at"),
 )
+
+# Every version of a rep's elevator pitch, numbered per rep; one is current (the newest, unless
+# the rep picked an older one), and that is the one rehearsed.
+pitches = Table(
+    "pitches",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _owner(primary_key=False),
+    Column("version", Integer, nullable=False),
+    # The language it was scored in: the rubric to use again when it is rehearsed.
+    Column("lang", String(8), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("score", Integer, nullable=False),
+    Column("current", Boolean, nullable=False, default=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    UniqueConstraint("user_id", "version", name="uq_pitches_version"),
+)
+
+# Each rehearsal: typed from memory ("text") or spoken ("voice"). `recall` scores a rehearsal
+# from memory against the pitch, `score` a transcript against the rubric; a voice note without
+# a transcript has only its seconds and, once the rep tapped one, a self-rating (1-5).
+pitch_rehearsals = Table(
+    "pitch_rehearsals",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _owner(primary_key=False),
+    Column("pitch_id", Integer, ForeignKey("pitches.id", ondelete="SET NULL"), nullable=True),
+    Column("kind", String(8), nullable=False),
+    Column("recall", Integer, nullable=True),
+    Column("score", Integer, nullable=True),
+    Column("seconds", Integer, nullable=True),
+    Column("self_rating", Integer, nullable=True),
+    Column("text", Text, nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Index("ix_pitch_rehearsals_user", "user_id"),
+)
+
+# Where each rep stands in spaced repetition of their pitch, and the day of the next rehearsal.
+pitch_state = Table(
+    "pitch_state",
+    metadata,
+    _owner(primary_key=True),
+    Column("step", Integer, nullable=False, default=0),
+    Column("rehearsals", Integer, nullable=False, default=0),
+    Column("due", Date, nullable=True),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
