@@ -54,6 +54,8 @@ PREFIX: Final = "v"
 # The due item the scheduler sends when the next rehearsal comes (one open per rep).
 DUE_KIND: Final = "pitch"
 DUE_REF: Final = "rehearsal"
+# The rehearsal reminder comes this many minutes after the calling block ends.
+AFTER_BLOCK_MINUTES = 15
 RATINGS: Final = range(1, 6)
 HISTORY_SHOWN: Final = 10
 CURRENT_BUTTONS: Final = 6
@@ -280,12 +282,17 @@ async def _plan_after(s: Session, score: int) -> RehearsalPlan:
 
 
 async def _remind(s: Session, plan: RehearsalPlan, pitch_id: int) -> None:
-    """Store the next rehearsal as a due item, at the rep's morning ping on its day."""
+    """Store the next rehearsal as a due item, a quarter of an hour after the calling block."""
     assert s.profile is not None
     if plan.due is None:
         return
+    # The morning ping already names the day's rehearsal; the reminder itself comes when the
+    # calls are done, a natural moment for two minutes of practice.
+    schedule = s.profile.schedule
     zone = ZoneInfo(s.profile.timezone)
-    local = datetime.combine(plan.due, s.profile.schedule.morning_ping, tzinfo=zone)
+    local = datetime.combine(plan.due, schedule.block_start, tzinfo=zone) + timedelta(
+        minutes=schedule.block_minutes + AFTER_BLOCK_MINUTES
+    )
     await s.deps.storage.checkins.put_due(
         s.user_id, DUE_KIND, DUE_REF, local.astimezone(UTC), s.deps.clock(), {"pitch": pitch_id}
     )

@@ -43,8 +43,8 @@ ROUTEWISE = (
 )
 OGG = b"OggS\x00\x02fake-opus-voice-note"
 # Monday 23 November 2026 (the harness clock): the next rehearsal after a first one is on
-# Tuesday, at the rep's morning ping (08:00 Berlin = 07:00 UTC).
-TUESDAY_MORNING = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)
+# Tuesday, a quarter of an hour after the calling block (09:00-10:00 Berlin): 09:15 UTC.
+TUESDAY_MORNING = datetime(2026, 11, 24, 9, 15, tzinfo=UTC)
 
 Mode = Literal["ok", "hang", "error", "garbage"]
 
@@ -285,15 +285,19 @@ async def test_the_reminder_goes_out_and_starts_a_rehearsal(harness: Harness) ->
     assert harness.app is not None
     checkins = harness.app.bot_data[CHECKINS_KEY]
     assert isinstance(checkins, Checkins)
+    # 08:00 Berlin: the morning ping names the rehearsal; the reminder waits for the block.
+    harness.clock.now = datetime(2026, 11, 24, 7, 0, 10, tzinfo=UTC)
+    await checkins.tick(harness.clock.now)
+    morning = await user.wait_for(
+        lambda: next((m for m in user.messages if "Guten Morgen" in m.text), None)
+    )
+    assert "/pitch" in morning.text
+    assert not [m for m in user.messages if "Pitch-Probe" in m.text]
     harness.clock.now = TUESDAY_MORNING.replace(second=10)
     await checkins.tick(harness.clock.now)
     reminder = await user.wait_for(
         lambda: next((m for m in user.messages if "Pitch-Probe" in m.text), None)
     )
-    morning = await user.wait_for(
-        lambda: next((m for m in user.messages if "Guten Morgen" in m.text), None)
-    )
-    assert "/pitch" in morning.text, "the morning ping mentions it too"
     assert await harness.storage.checkins.open_items(9006, "pitch") == []
     user.mark_read()
     user.press("🎤 Jetzt proben", message=reminder)
