@@ -79,6 +79,8 @@ def build_application(
 
     async def post_init(app: App) -> None:
         deps.attach(await open_storage(settings.database_url))
+        # The first update of each rep after a start is then as cheap as every later one.
+        await deps.storage.users.warm_cache()
         for lang, source in (await deps.storage.team_playbooks.all()).items():
             team = parse_team_playbook(source, lang)
             if isinstance(team, Playbook) and lang in deps.playbooks:

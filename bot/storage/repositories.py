@@ -43,11 +43,10 @@ def _flow(row: Row[Any]) -> FlowState:
 
 # Statements are built once, with bind parameters: building one (and its cache key) costs
 # SQLAlchemy more than running it on SQLite, and every update runs a few of them.
-_LOAD = (
-    select(users, flow_states.c.flow, flow_states.c.step, flow_states.c.data)
-    .select_from(users.outerjoin(flow_states, flow_states.c.user_id == users.c.id))
-    .where(users.c.id == bindparam("user_id"))
+_LOAD_ALL = select(users, flow_states.c.flow, flow_states.c.step, flow_states.c.data).select_from(
+    users.outerjoin(flow_states, flow_states.c.user_id == users.c.id)
 )
+_LOAD = _LOAD_ALL.where(users.c.id == bindparam("user_id"))
 
 
 _SAVE_PROFILE = (
@@ -125,6 +124,11 @@ class SessionCache:
         self._entries[user_id] = entry
         self._entries.move_to_end(user_id)
 
+    @property
+    def size(self) -> int:
+        """How many entries the cache holds at most."""
+        return self._size
+
     def forget(self, user_id: int) -> None:
         """Drop the user's entry, e.g. after their data was erased."""
         self.writing(user_id)
@@ -132,6 +136,9 @@ class SessionCache:
 
 class _NoCache(SessionCache):
     """A cache that keeps nothing: several processes share the database."""
+
+    def __init__(self) -> None:
+        super().__init__(size=0)
 
     def fill(self, user_id: int, entry: Loaded, stamp: int) -> None:
         """Keep nothing."""
@@ -173,6 +180,20 @@ class UserRepository:
             loaded = profile_from_row(row), (_flow(row) if row.flow is not None else None)
         self._cache.fill(user_id, loaded, stamp)
         return loaded
+
+    async def warm_cache(self) -> int:
+        """Read the most recently active reps into the session cache; returns how many."""
+        if not self._cache.size:
+            return 0
+        stamp = self._cache.stamp()
+        query = _LOAD_ALL.order_by(users.c.updated_at.desc()).limit(self._cache.size)
+        async with self._engine.connect() as conn:
+            rows = (await conn.execute(query)).all()
+        # Oldest first, so the most recent end up as the most recently used.
+        for row in reversed(rows):
+            flow = _flow(row) if row.flow is not None else None
+            self._cache.fill(row.id, (profile_from_row(row), flow), stamp)
+        return len(rows)
 
     async def create(self, profile: Profile, now: datetime) -> Profile:
         """Store a new user; if they exist already, return what is stored instead."""

@@ -98,3 +98,31 @@ def test_the_cache_keeps_the_most_recently_used() -> None:
     assert cache.get(2) is None
     assert cache.get(1) == (rep(1), None)
     assert cache.get(3) == (rep(3), None)
+
+
+async def test_warming_reads_every_rep_with_their_flow(database_url: str) -> None:
+    writer = await open_storage(database_url)
+    try:
+        for user_id in (1, 2, 3):
+            await writer.users.create(rep(user_id), NOW)
+        await writer.flows.set(2, FlowState("goals", "rate", {"x": 1}), NOW)
+    finally:
+        await writer.close()
+    storage = await open_storage(database_url)
+    try:
+        assert await storage.users.warm_cache() == 3
+        assert storage.sessions.get(1) == (rep(1), None)
+        assert storage.sessions.get(2) == (rep(2), FlowState("goals", "rate", {"x": 1}))
+        assert storage.sessions.get(4) is None
+    finally:
+        await storage.close()
+
+
+async def test_an_uncached_storage_warms_nothing(database_url: str) -> None:
+    storage = Storage((await open_storage(database_url)).engine)
+    try:
+        await storage.users.create(rep(), NOW)
+        assert await storage.users.warm_cache() == 0
+        assert storage.sessions.get(1) is None
+    finally:
+        await storage.close()
