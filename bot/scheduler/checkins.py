@@ -19,8 +19,9 @@ from typing import Final
 from telegram import Bot
 
 from bot.coach import checkins as plan
-from bot.coach.calendar import local_date
+from bot.coach.calendar import Pause, local_date
 from bot.coach.profile import Profile
+from bot.coach.streaks import streak
 from bot.handlers.calendars import calendar_for
 from bot.handlers.context import Deps, Session
 from bot.scheduler import messages
@@ -29,6 +30,7 @@ from bot.storage.checkins import (
     FAILED,
     SENT,
     SKIPPED,
+    STREAK_DAYS,
     Claim,
     DeliveryKey,
     DueItem,
@@ -121,6 +123,8 @@ class Checkins:
         self._known: set[DeliveryKey] = set()
         self._running = asyncio.Lock()
         self._principles: dict[str, tuple[str, ...]] = {}
+        # This tick's pauses per rep: they neither break nor extend a streak.
+        self._pauses: dict[int, tuple[Pause, ...]] = {}
 
     async def tick(self, now: datetime) -> TickReport:
         """One round: retry expired claims, claim what is due, send it; never overlaps itself."""
@@ -133,7 +137,8 @@ class Checkins:
         report = TickReport()
         store = self._deps.storage.checkins
         profiles = {p.user_id: p for p in await store.active_profiles()}
-        pauses = await store.pauses(list(profiles), since=now.date() - timedelta(days=2))
+        pauses = await store.pauses(list(profiles), since=now.date() - timedelta(days=STREAK_DAYS))
+        self._pauses = pauses
         jobs: list[_Job] = []
         for claim in await store.reclaim_expired(now, self._lease, BATCH):
             profile = profiles.get(claim.key.user_id)
@@ -291,7 +296,9 @@ class Checkins:
                 known = (
                     await self._deps.storage.checkins.morning_facts({s.user_id: (previous, day)})
                 )[s.user_id]
-            return messages.morning(s, day, principle, known), principle
+            return messages.morning(
+                s, day, principle, known, self._streak(s, day, known)
+            ), principle
         if kind == plan.BLOCK_START:
             return await messages.block_start(s, day), None
         if kind == plan.BLOCK_END:
@@ -305,6 +312,18 @@ class Checkins:
         if kind == plan.WEEKLY:
             return await messages.weekly(s, day), None
         return None, None
+
+    def _streak(self, s: Session, day: date, facts: MorningFacts) -> int:
+        """Working days in a row on the dial target, up to yesterday (today has just begun)."""
+        if not facts.dials or s.profile is None:
+            return 0
+        daily = (facts.targets or {}).get("dials", 0)
+        history = {d: dials for d, (dials, _) in facts.dials.items()}
+        targets = {d: target or daily for d, (_, target) in facts.dials.items()}
+        since = min(facts.dials)
+        pauses = self._pauses.get(s.user_id, ())
+        calendar = calendar_for(s.profile, day, since=since, pauses=pauses)
+        return streak(history, targets, calendar, day).current
 
     async def _record(
         self,

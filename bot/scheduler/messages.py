@@ -47,8 +47,10 @@ def _with_snooze(
     return InlineKeyboardMarkup(rows)
 
 
-def morning(s: Session, day: date, principle: str | None, facts: MorningFacts) -> Outgoing:
-    """The morning ping: today's targets, yesterday, a principle, and what is due today."""
+def morning(
+    s: Session, day: date, principle: str | None, facts: MorningFacts, streak_days: int
+) -> Outgoing:
+    """The morning ping: today's targets, yesterday, the streak, a principle, what is due."""
     assert s.profile is not None
     lines = [s.text("checkins.morning.title", day=s.day_label(day))]
     goals = {m: n for m, n in (facts.targets or {}).items() if n}
@@ -60,6 +62,8 @@ def morning(s: Session, day: date, principle: str | None, facts: MorningFacts) -
         lines.append(s.text("checkins.morning.yesterday", counts=_counts(s, facts.yesterday)))
     else:
         lines.append(s.text("checkins.morning.yesterday_none"))
+    if streak_days > 0:
+        lines.append(s.text("checkins.morning.streak", days=streak_days))
     if principle is not None:
         lines.append("\n" + s.text("checkins.morning.principle", text=s.text(principle)))
     zone = ZoneInfo(s.profile.timezone)

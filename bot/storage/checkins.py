@@ -27,6 +27,8 @@ from bot.storage.tables import (
 
 # Rows per statement: well below SQLite's limit of bound parameters.
 CHUNK: Final = 500
+# How far back the morning ping looks for the streak.
+STREAK_DAYS: Final = 92
 CLAIMED: Final = "claimed"
 SENT: Final = "sent"
 SKIPPED: Final = "skipped"
@@ -61,6 +63,8 @@ class MorningFacts:
     drill_due: bool = False
     # When open pitch rehearsals fall due (UTC): the ping mentions one due today.
     pitch_due_at: tuple[datetime, ...] = ()
+    # Recent days: dials and that day's dial target (0: the target then in force), for the streak.
+    dials: Mapping[date, tuple[int, int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -377,6 +381,18 @@ async def morning_facts(
                 for row in await conn.execute(query):
                     if row.day == days[row.user_id][0]:
                         found[row.user_id]["yesterday"] = {m: getattr(row, m) for m in _METRICS}
+            earliest = min(days[i][1] for i in chunk) - timedelta(days=STREAK_DAYS)
+            query = select(
+                activity_days.c.user_id,
+                activity_days.c.day,
+                activity_days.c.dials,
+                activity_days.c.target_dials,
+            ).where(activity_days.c.user_id.in_(chunk), activity_days.c.day >= earliest)
+            for row in await conn.execute(query):
+                found[row.user_id].setdefault("dials", {})[row.day] = (
+                    row.dials,
+                    row.target_dials,
+                )
             latest = max(days[i][1] for i in chunk)
             query = select(drill_stats.c.user_id, drill_stats.c.due).where(
                 drill_stats.c.user_id.in_(chunk), drill_stats.c.due <= latest

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from bot.coach.activity import Counts
 from bot.coach.profile import Profile
+from bot.coach.targets import DailyTargets
 from bot.scheduler.checkins import CHECKINS_KEY, Checkins, TickReport
 from bot.storage.checkins import DeliveryKey
 from bot.storage.tables import deliveries
@@ -319,3 +320,23 @@ async def test_inactive_reps_get_nothing(harness: Harness) -> None:
     await rep(harness, 4170)
     await harness.storage.users.set_active(4170, False, MONDAY)
     assert (await tick(harness, at(24, 7, 0))).sent == 0
+
+
+async def test_morning_ping_shows_targets_yesterday_and_the_streak(harness: Harness) -> None:
+    user = await onboarded(harness, 4180)
+    activity = harness.storage.activity
+    await activity.set_targets(4180, DailyTargets(10, 3, 1, 2), "test", MONDAY)
+    for day in (23, 24, 25):  # Monday to Wednesday on target
+        await activity.add(
+            4180,
+            at(day, 8).date(),
+            Counts(dials=12, conversations=2),
+            source="test",
+            now=at(day, 8),
+            target_dials=10,
+        )
+    await tick(harness, at(26, 7, 0))  # Thursday 08:00 Berlin
+    ping = await user.next_message()
+    assert "Heute: 📞 10 Anrufe" in ping.text
+    assert "Gestern: 📞 12 Anrufe · 💬 2 Gespräche" in ping.text
+    assert "Serie: 3 Arbeitstage" in ping.text
