@@ -9,14 +9,22 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Mapping, Sequence
+import sys
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from pathlib import Path
-from typing import Annotated, Any, Final
+from typing import Annotated, Any, Final, get_args
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    TypeAdapter,
+    ValidationError,
+)
 
 from bot.coach._text import fold
 from bot.coach.drill import Rubric
@@ -303,6 +311,230 @@ def parse_team_playbook(yaml_text: str, lang: str) -> Playbook | PlaybookError:
     except RecursionError:
         return PlaybookError((Problem(KEY_YAML),))
     return result if isinstance(result, Playbook) else PlaybookError(result)
+
+
+# --- Guided editing: an admin builds or changes one team entry in the chat --------------------
+#
+# Each answer is checked against the same schema as an upload, field by field, so the admin
+# hears about a problem at the step that caused it; saving then builds the whole team playbook
+# as YAML and runs it through `parse_team_playbook`, exactly like an uploaded file.
+
+# The fields the chat asks for, in this order; keywords are left to uploads (the phrasings
+# carry the matching).
+DRAFT_FIELDS: Final = (
+    "phrasings",
+    "category",
+    "meaning",
+    "strategy",
+    "replies",
+    "ask_back",
+    "avoid",
+)
+LIST_FIELDS: Final = frozenset({"phrasings", "replies"})
+# Replies come one per line or one message each; with this many the flow moves on by itself.
+ENOUGH_REPLIES: Final = 3
+# Generated ids of chat-made entries: never the id of a built-in entry by accident.
+TEAM_ID_PREFIX: Final = "team_"
+# Ids have at most 48 characters; a generated one keeps room for a "_<n>" suffix.
+_ID_BASE_CHARS: Final = 42
+DRAFT_EMPTY: Final = "team.error.empty"
+DRAFT_NO_WORDS: Final = "team.error.no_words"
+DRAFT_TOO_LONG: Final = "team.error.too_long"
+DRAFT_TOO_MANY: Final = "team.error.too_many"
+DRAFT_TOO_FEW: Final = "team.error.too_few"
+DRAFT_ENTRY_TOO_LONG: Final = "team.error.entry_too_long"
+DRAFT_INVALID: Final = "team.error.invalid"
+DRAFT_KEYS: Final = frozenset(
+    {
+        DRAFT_EMPTY,
+        DRAFT_NO_WORDS,
+        DRAFT_TOO_LONG,
+        DRAFT_TOO_MANY,
+        DRAFT_TOO_FEW,
+        DRAFT_ENTRY_TOO_LONG,
+        DRAFT_INVALID,
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """A checked answer: the field value, or a content key (and a limit) saying what is wrong."""
+
+    value: str | tuple[str, ...] | None = None
+    key: str | None = None
+    limit: int = 0
+
+
+def _annotation(name: str) -> Any:
+    return _EntryModel.model_fields[name].rebuild_annotation()
+
+
+_FIELD_ADAPTERS: Final = {
+    name: TypeAdapter(_annotation(name), config=ConfigDict(strict=True)) for name in DRAFT_FIELDS
+}
+# A list field's items: Annotated[list[Item], MinLen, MaxLen] -> Item.
+_ITEM_ADAPTERS: Final = {
+    name: TypeAdapter(get_args(get_args(_annotation(name))[0])[0], config=ConfigDict(strict=True))
+    for name in LIST_FIELDS
+}
+
+
+def item_bounds(name: str) -> tuple[int, int]:
+    """How many items a list field needs at least and holds at most (from the schema)."""
+    metadata = _EntryModel.model_fields[name].metadata
+    lows = [m.min_length for m in metadata if getattr(m, "min_length", None) is not None]
+    highs = [m.max_length for m in metadata if getattr(m, "max_length", None) is not None]
+    return (lows[0] if lows else 0), (highs[0] if highs else sys.maxsize)
+
+
+def _has_words(text: str) -> bool:
+    return any(char.isalnum() for char in text)
+
+
+def _check_text(adapter: TypeAdapter[Any], text: str) -> Answer:
+    if not text.strip():
+        return Answer(key=DRAFT_EMPTY)
+    if not _has_words(text):
+        return Answer(key=DRAFT_NO_WORDS)
+    try:
+        value = adapter.validate_python(text)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        if error["type"] == "string_too_long":
+            return Answer(key=DRAFT_TOO_LONG, limit=int(error["ctx"]["max_length"]))
+        return Answer(key=DRAFT_INVALID)
+    return Answer(value=value)
+
+
+def check_answer(name: str, text: str, collected: Sequence[str] = ()) -> Answer:
+    """Check a typed answer for one draft field; list fields take one item per line.
+
+    For a list field the items already `collected` (replies sent one message each) count
+    towards its maximum; the minimum is checked when the admin says they are done.
+    """
+    if name not in LIST_FIELDS:
+        return _check_text(_FIELD_ADAPTERS[name], text)
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if not lines:
+        return Answer(key=DRAFT_EMPTY)
+    items: list[str] = []
+    for line in lines:
+        checked = _check_text(_ITEM_ADAPTERS[name], line)
+        if checked.key is not None:
+            return checked
+        assert isinstance(checked.value, str)
+        items.append(checked.value)
+    _, most = item_bounds(name)
+    if len(collected) + len(items) > most:
+        return Answer(key=DRAFT_TOO_MANY, limit=most)
+    return Answer(value=(*collected, *items))
+
+
+def check_done(name: str, collected: Sequence[str]) -> Answer:
+    """The admin says a list field is complete: enough items?"""
+    least, _ = item_bounds(name)
+    if len(collected) < least:
+        return Answer(key=DRAFT_TOO_FEW, limit=least)
+    return Answer(value=tuple(collected))
+
+
+def _texts(values: Mapping[str, Any]) -> list[str]:
+    texts: list[str] = []
+    for name in DRAFT_FIELDS:
+        value = values.get(name)
+        if name == "category" or value is None:
+            continue
+        texts.extend([value] if isinstance(value, str) else value)
+    return texts
+
+
+def draft_fits(values: Mapping[str, Any]) -> bool:
+    """Whether the entry's texts so far still fit in one message with the card's labels."""
+    size = sum(len(html.escape(text, quote=False)) + 1 for text in _texts(values))
+    return size + LABEL_RESERVE <= MESSAGE_LIMIT
+
+
+def entry_values(entry: Entry) -> dict[str, Any]:
+    """An entry as the plain mapping a playbook file holds."""
+    return {
+        "id": entry.id,
+        "category": entry.category,
+        "phrasings": list(entry.phrasings),
+        "keywords": list(entry.keywords),
+        "meaning": entry.meaning,
+        "strategy": entry.strategy,
+        "replies": list(entry.replies),
+        "ask_back": entry.ask_back,
+        "avoid": entry.avoid,
+    }
+
+
+def draft_entry(values: Mapping[str, Any]) -> Entry:
+    """The entry a (complete) draft describes, for the preview card."""
+    return Entry(
+        id=str(values.get("id", "")),
+        category=str(values.get("category", "")),
+        phrasings=tuple(values.get("phrasings", ())),
+        keywords=tuple(values.get("keywords", ())),
+        meaning=str(values.get("meaning", "")),
+        strategy=str(values.get("strategy", "")),
+        replies=tuple(values.get("replies", ())),
+        ask_back=str(values.get("ask_back", "")),
+        avoid=str(values.get("avoid", "")),
+        team=True,
+    )
+
+
+def new_entry_id(phrasing: str, taken: Collection[str]) -> str:
+    """A readable id from the first phrasing ("team_zu_teuer"), unused by any entry in `taken`."""
+    words = re.findall(r"[a-z0-9]+", fold(phrasing))
+    base = TEAM_ID_PREFIX + "entry"
+    for count in range(len(words), 0, -1):
+        # Whole words only, as many as fit; room is left for a "_2" suffix.
+        candidate = TEAM_ID_PREFIX + "_".join(words[:count])
+        if len(candidate) <= _ID_BASE_CHARS:
+            base = candidate
+            break
+    candidate, number = base, 1
+    while candidate in taken:
+        number += 1
+        candidate = f"{base}_{number}"
+    return candidate
+
+
+def team_source(team: Playbook | None, values: Mapping[str, Any]) -> str:
+    """The team playbook's YAML with one entry added, or replaced where its id is already."""
+    entries = [entry_values(entry) for entry in team.entries] if team else []
+    entry: dict[str, Any] = {
+        "id": values["id"],
+        "category": values["category"],
+        "phrasings": list(values["phrasings"]),
+        "keywords": [],
+        "meaning": values["meaning"],
+        "strategy": values["strategy"],
+        "replies": list(values["replies"]),
+        "ask_back": values["ask_back"],
+        "avoid": values["avoid"],
+    }
+    index = next((i for i, e in enumerate(entries) if e["id"] == entry["id"]), None)
+    if index is None:
+        entries.append(entry)
+    else:
+        # An uploaded entry may have curated keywords; the chat does not ask for them.
+        entry["keywords"] = entries[index]["keywords"]
+        entries[index] = entry
+    return yaml.safe_dump(
+        {"entries": entries}, allow_unicode=True, sort_keys=False, width=MESSAGE_LIMIT
+    )
+
+
+def build_team_playbook(
+    team: Playbook | None, values: Mapping[str, Any], lang: str
+) -> tuple[str, Playbook | PlaybookError]:
+    """The new team playbook's YAML and its validation, the same as an uploaded file gets."""
+    source = team_source(team, values)
+    return source, parse_team_playbook(source, lang)
 
 
 def _words(items: Sequence[str]) -> tuple[str, ...]:

@@ -14,6 +14,12 @@ from hypothesis import strategies as st
 from bot.coach.objections import CATEGORIES, Playbook
 from bot.content import DEFAULT_PROMPTS, load_content
 from bot.playbook import (
+    DRAFT_EMPTY,
+    DRAFT_KEYS,
+    DRAFT_NO_WORDS,
+    DRAFT_TOO_FEW,
+    DRAFT_TOO_LONG,
+    DRAFT_TOO_MANY,
     KEY_DUPLICATE_ID,
     KEY_ENTRY_TOO_LONG,
     KEY_LANGUAGE,
@@ -30,9 +36,15 @@ from bot.playbook import (
     PlaybookError,
     PlaybookFileError,
     Problem,
+    build_team_playbook,
+    check_answer,
+    check_done,
+    draft_fits,
+    entry_values,
     load_playbook,
     load_playbooks,
     load_rubrics,
+    new_entry_id,
     parse_team_playbook,
     rendered_length,
 )
@@ -309,3 +321,83 @@ def test_parse_team_playbook_never_raises(text: str, data: Any, lang: str) -> No
             assert all(problem.key in PROBLEM_KEYS for problem in result.problems)
         else:
             assert all(entry.team for entry in result.entries)
+
+
+# --- Guided editing ----------------------------------------------------------------------------
+
+
+def test_every_draft_key_has_a_text() -> None:
+    content = load_content()
+    for key in DRAFT_KEYS:
+        for lang in content.languages:
+            assert content.text(lang, key, limit=3)
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "key", "limit"),
+    [
+        ("meaning", "", DRAFT_EMPTY, 0),
+        ("meaning", " \n\t", DRAFT_EMPTY, 0),
+        ("meaning", "😀😀 🎉!", DRAFT_NO_WORDS, 0),
+        ("meaning", "x" * 4096, DRAFT_TOO_LONG, 600),
+        ("ask_back", "x" * 301, DRAFT_TOO_LONG, 300),
+        ("phrasings", "\n\n", DRAFT_EMPTY, 0),
+        ("phrasings", "Zu teuer\n👎", DRAFT_NO_WORDS, 0),
+        ("phrasings", "x" * 201, DRAFT_TOO_LONG, 200),
+        ("phrasings", "\n".join(f"Satz {n}" for n in range(16)), DRAFT_TOO_MANY, 15),
+        ("replies", "\n".join(f"Antwort {n}" for n in range(6)), DRAFT_TOO_MANY, 5),
+    ],
+)
+def test_bad_answers_name_the_problem(name: str, text: str, key: str, limit: int) -> None:
+    answer = check_answer(name, text)
+    assert (answer.value, answer.key, answer.limit) == (None, key, limit)
+
+
+def test_answers_are_stripped_and_lists_split_by_line() -> None:
+    assert check_answer("meaning", "  Der Kunde zögert.  ").value == "Der Kunde zögert."
+    phrasings = check_answer("phrasings", "  Zu teuer \n\n Viel zu teuer\n")
+    assert phrasings.value == ("Zu teuer", "Viel zu teuer")
+    replies = check_answer("replies", "Drei", ("Eins", "Zwei"))
+    assert replies.value == ("Eins", "Zwei", "Drei")
+    assert check_answer("replies", "x\ny\nz", ("a", "b", "c")).key == DRAFT_TOO_MANY
+    assert check_done("replies", ["Eins"]).key == DRAFT_TOO_FEW
+    assert check_done("replies", ["Eins", "Zwei"]).value == ("Eins", "Zwei")
+
+
+def test_new_ids_are_readable_valid_and_unique() -> None:
+    assert new_entry_id("Das ist uns zu teuer!", set()) == "team_das_ist_uns_zu_teuer"
+    assert new_entry_id("Das ist uns zu teuer!", {"team_das_ist_uns_zu_teuer"}).endswith("_2")
+    assert new_entry_id("😀", set()) == "team_entry"
+    long = new_entry_id("Über den Preis reden wir später noch einmal ganz ausführlich", set())
+    assert long == "team_ueber_den_preis_reden_wir_spaeter"
+    assert parse_team_playbook(yaml.safe_dump([{**GOOD_ENTRY, "id": long}]), "de")
+
+
+@settings(max_examples=100, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(st.text(max_size=300))
+def test_generated_ids_always_pass_the_schema(phrasing: str) -> None:
+    entry_id = new_entry_id(phrasing, {"team_entry"})
+    entry = {**GOOD_ENTRY, "id": entry_id}
+    assert isinstance(parse_team_playbook(yaml.safe_dump([entry]), "de"), Playbook)
+
+
+def test_building_adds_or_replaces_one_entry_and_validates_like_an_upload() -> None:
+    team = parse_team_playbook(yaml.safe_dump([GOOD_ENTRY]), "de")
+    assert isinstance(team, Playbook)
+    added = {**GOOD_ENTRY, "id": "team_no", "phrasings": ["Nein."], "keywords": []}
+    source, result = build_team_playbook(team, added, "de")
+    assert isinstance(result, Playbook)
+    assert result.ids == ("tender_portal", "team_no")
+    assert parse_team_playbook(source, "de") == result
+    changed = {**entry_values(team.entries[0]), "avoid": "Nie drängeln.", "keywords": []}
+    _, replaced = build_team_playbook(team, changed, "de")
+    assert isinstance(replaced, Playbook)
+    assert replaced.ids == ("tender_portal",)
+    assert replaced.entries[0].avoid == "Nie drängeln."
+    assert replaced.entries[0].keywords == ("vergabeportal",), "curated keywords are kept"
+    crowded = {**GOOD_ENTRY, "replies": ["x" * 500] * 5, "phrasings": ["p" * 200] * 15}
+    _, refused = build_team_playbook(None, crowded, "de")
+    assert isinstance(refused, PlaybookError)
+    assert refused.pairs == [("1:tender_portal", KEY_ENTRY_TOO_LONG)]
+    assert not draft_fits(crowded)
+    assert draft_fits(GOOD_ENTRY)

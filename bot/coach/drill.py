@@ -12,10 +12,13 @@ import functools
 import math
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Final
+from zoneinfo import ZoneInfo
 
 from bot.coach._text import fold
+from bot.coach.calendar import WorkCalendar, local_date
+from bot.coach.profile import Schedule
 
 # Points per criterion; they add up to 100.
 WEIGHTS: Final = {
@@ -53,6 +56,14 @@ INTERVALS: Final = (1, 2, 4, 7, 14, 30)
 PASS_SCORE: Final = 60
 TARGET: Final = 0.6
 LEARNING_RATE: Final = 0.4
+
+# The daily drill suggestion (a due item for the check-in scheduler) comes this long after the
+# calling block ends: the calls are done, and the rep has a free minute. Not at the block's end,
+# where the block-end check-in asks for the numbers, nor a quarter of an hour later, where the
+# pitch rehearsal reminder comes: one nudge at a time, each with room to be acted on.
+SUGGEST_AFTER_BLOCK: Final = timedelta(minutes=30)
+# How far ahead to look for a working day to suggest a drill on.
+_SEARCH_DAYS: Final = 366
 
 # Only so much of a pasted text is looked at; a spoken answer is far shorter.
 _MAX_CHARS: Final = 4000
@@ -176,3 +187,30 @@ def next_review(mastery: float, last: date, score: int) -> tuple[float, date]:
     else:
         days = INTERVALS[min(len(INTERVALS) - 1, int(new * len(INTERVALS)))]
     return round(new, 4), last + timedelta(days=days)
+
+
+def _after_block(day: date, schedule: Schedule, zone: ZoneInfo) -> datetime:
+    local = datetime.combine(day, schedule.block_start, tzinfo=zone)
+    return (local + timedelta(minutes=schedule.block_minutes) + SUGGEST_AFTER_BLOCK).astimezone(UTC)
+
+
+def suggestion_at(
+    due: date, now: datetime, schedule: Schedule, tz: str, calendar: WorkCalendar
+) -> datetime:
+    """When (UTC) to suggest drilling an objection due on `due`.
+
+    Half an hour after the calling block of the due day; an overdue objection on the rep's
+    current day. A day off (weekend, holiday, pause) moves it to the next working day, and so
+    does a moment already past: a suggestion right after the rep practised would only nag.
+    """
+    zone = ZoneInfo(tz)
+    first = max(due, local_date(now, tz))
+    day = first
+    for _ in range(_SEARCH_DAYS):
+        at = _after_block(day, schedule, zone)
+        if at > now and calendar.is_working_day(day):
+            return at
+        day += timedelta(days=1)
+    # No working day within a year (none set at all): the first moment ahead, any day.
+    at = _after_block(first, schedule, zone)
+    return at if at > now else _after_block(first + timedelta(days=1), schedule, zone)

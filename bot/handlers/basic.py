@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 
 from telegram import Update
 
-from bot.handlers import audit, checkins, goals, pitch, practice
+from bot.handlers import audit, checkins, goals, pitch, practice, team
 from bot.handlers.context import Session, with_session
 from bot.handlers.flows import ONBOARDING, SETTINGS, answer_location, answer_text, quote
 from bot.handlers.keyboards import main_menu, menu_command
@@ -41,6 +41,7 @@ FLOW_ANSWERS: dict[str, Callable[[Session, str], Awaitable[bool]]] = {
     practice.FLOW: practice.answer_text,
     checkins.FLOW: checkins.answer_text,
     pitch.FLOW: pitch.answer_text,
+    team.FLOW: team.answer_text,
 }
 
 

@@ -1,20 +1,29 @@
 """/practice: the bot plays the customer, the rep answers, the bot scores and shows a model reply.
 
-Weak objections come back sooner (spaced repetition); due ones are drilled first.
+Weak objections come back sooner (spaced repetition); due ones are drilled first. After each
+answer the rep's earliest due objection is stored as the daily drill suggestion, a due item the
+check-in scheduler sends with a button that starts that drill.
 """
 
 from __future__ import annotations
 
-from telegram import Message, Update
+from collections.abc import Mapping
+from datetime import date
+from typing import Final
 
-from bot.coach.drill import next_review, score_reply
+from telegram import InlineKeyboardMarkup, Message, Update
+
+from bot.coach.drill import next_review, score_reply, suggestion_at
 from bot.coach.objections import Entry
-from bot.handlers.calendars import today_of
+from bot.handlers.calendars import calendar_for, today_of
 from bot.handlers.context import Session, with_session
 from bot.handlers.keyboards import inline, main_menu
 from bot.storage import FlowState
 
 FLOW = "drill"
+# The daily drill suggestion: one open due item per rep, moved to the earliest due objection.
+DUE_KIND: Final = "drill"
+DUE_REF: Final = "daily"
 CRITERIA = ("acknowledges", "asks_question", "no_arguing", "next_step", "length_ok")
 
 
@@ -84,6 +93,8 @@ async def answer_text(s: Session, text: str) -> bool:
         s.user_id, entry.id, mastery, due, result.total, s.deps.clock()
     )
     await s.deps.storage.flows.clear(s.user_id)
+    reviews = {k: (v.due, v.mastery) for k, v in stats.items()}
+    await _suggest(s, {**reviews, entry.id: (due, mastery)})
     checks = "\n".join(
         ("✅ " if result.criteria.get(name) else "▫️ ") + s.text(f"practice.criterion.{name}")
         for name in CRITERIA
@@ -100,6 +111,34 @@ async def answer_text(s: Session, text: str) -> bool:
     )
     await s.send("\n\n".join(parts), markup)
     return True
+
+
+async def _suggest(s: Session, reviews: Mapping[str, tuple[date, float]]) -> None:
+    """Store (or move) the daily drill suggestion to the rep's earliest due objection.
+
+    `reviews` maps each practised objection to (due date, mastery); of objections due the same
+    day the weaker one is suggested, like the drill's own pick.
+    """
+    assert s.profile is not None
+    known = [entry_id for entry_id in reviews if s.deps.find_entry(s.lang, entry_id)]
+    if not known:
+        return
+    first = min(known, key=lambda entry_id: (reviews[entry_id], entry_id))
+    due = reviews[first][0]
+    now = s.deps.clock()
+    pauses = await s.deps.storage.checkins.pauses([s.user_id], today_of(s.profile, now))
+    calendar = calendar_for(s.profile, due, pauses=pauses.get(s.user_id, ()))
+    at = suggestion_at(due, now, s.profile.schedule, s.profile.timezone, calendar)
+    await s.deps.storage.checkins.put_due(s.user_id, DUE_KIND, DUE_REF, at, now, {"entry": first})
+
+
+def reminder(s: Session, entry_id: str) -> tuple[str, InlineKeyboardMarkup] | None:
+    """The daily drill suggestion the scheduler sends: the objection and a button to drill it."""
+    entry = s.deps.find_entry(s.lang, entry_id)
+    if entry is None:
+        return None  # gone from the playbook since: nothing to suggest
+    button = inline([(s.text("practice.reminder_button"), f"p:e:{entry.id}")])
+    return s.text("practice.reminder", objection=entry.phrasings[0]), button
 
 
 @with_session

@@ -67,6 +67,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CallbackQueryHandler(audit.on_button, pattern=r"^u:"))
     app.add_handler(CallbackQueryHandler(objections.on_button, pattern=r"^o:"))
     app.add_handler(CallbackQueryHandler(practice.on_button, pattern=r"^p:"))
+    app.add_handler(CallbackQueryHandler(team.on_button, pattern=r"^pb:"))
     app.add_handler(CallbackQueryHandler(checkins.on_snooze, pattern=r"^z:"))
     app.add_handler(CallbackQueryHandler(pitch.on_button, pattern=r"^v:"))
     app.add_handler(CallbackQueryHandler(flows.on_unknown_button))

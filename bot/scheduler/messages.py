@@ -16,6 +16,8 @@ from bot.handlers.calendars import calendar_for
 from bot.handlers.context import Session
 from bot.handlers.pitch import DUE_KIND as PITCH_DUE
 from bot.handlers.pitch import reminder as pitch_reminder
+from bot.handlers.practice import DUE_KIND as DRILL_DUE
+from bot.handlers.practice import reminder as drill_reminder
 from bot.handlers.today import keyboard as log_keyboard
 from bot.handlers.today import standing
 from bot.handlers.views import counts_line
@@ -158,6 +160,12 @@ def due_item_message(s: Session, item: DueItem) -> Outgoing | None:
     """A reminder another feature stored; None for kinds nobody renders (they are closed)."""
     if item.kind == PITCH_DUE:
         text, markup = pitch_reminder(s)
+        return Outgoing(s.chat_id, text, markup)
+    if item.kind == DRILL_DUE:
+        drill = drill_reminder(s, str(item.payload.get("entry", "")))
+        if drill is None:
+            return None
+        text, markup = drill
         return Outgoing(s.chat_id, text, markup)
     del s, item  # features add their kinds here as they store reminders
     return None

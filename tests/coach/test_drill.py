@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.coach.calendar import Pause, WorkCalendar
 from bot.coach.drill import (
     INTERVALS,
     TIP_ACKNOWLEDGE,
@@ -23,8 +25,10 @@ from bot.coach.drill import (
     Rubric,
     next_review,
     score_reply,
+    suggestion_at,
 )
 from bot.coach.objections import Playbook
+from bot.coach.profile import WORKWEEK, Schedule
 from bot.playbook import load_playbooks, load_rubrics
 
 DAY = date(2026, 11, 23)
@@ -180,3 +184,56 @@ def test_next_review_is_monotone_in_the_score(mastery: float, low: int, high: in
     strong = next_review(mastery, DAY, high)
     assert 0.0 <= weak[0] <= strong[0] <= 1.0
     assert DAY < weak[1] <= strong[1] <= DAY + timedelta(days=INTERVALS[-1])
+
+
+WEEK = WorkCalendar(WORKWEEK)
+BLOCK = Schedule(block_start=time(9, 0), block_minutes=60)
+
+
+def utc(day: int, hour: int, minute: int = 0, month: int = 11) -> datetime:
+    """An instant in UTC in 2026."""
+    return datetime(2026, month, day, hour, minute, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("due", "now", "expected", "why"),
+    [
+        (date(2026, 11, 24), utc(23, 9, 30), utc(24, 9, 30), "the due day, 10:30 in Berlin"),
+        (date(2026, 11, 20), utc(23, 7, 0), utc(23, 9, 30), "overdue: later today"),
+        (date(2026, 11, 23), utc(23, 9, 30), utc(24, 9, 30), "today's moment has passed"),
+        (date(2026, 11, 28), utc(23, 9, 30), utc(30, 9, 30), "Saturday: on Monday"),
+        (date(2026, 11, 27), utc(27, 16, 0), utc(30, 9, 30), "Friday evening: on Monday"),
+    ],
+)
+def test_the_suggestion_comes_half_an_hour_after_the_calling_block(
+    due: date, now: datetime, expected: datetime, why: str
+) -> None:
+    assert suggestion_at(due, now, BLOCK, "Europe/Berlin", WEEK) == expected, why
+
+
+def test_the_suggestion_skips_holidays_and_pauses_and_follows_the_clock_change() -> None:
+    calendar = WorkCalendar(
+        WORKWEEK, frozenset({date(2026, 3, 30)}), (Pause(date(2026, 3, 31), date(2026, 3, 31)),)
+    )
+    # Summer time from 29 March: 10:30 in Berlin is 08:30 UTC.
+    at = suggestion_at(date(2026, 3, 27), utc(27, 12, 0, month=3), BLOCK, "Europe/Berlin", calendar)
+    assert at == utc(1, 8, 30, month=4)
+
+
+def test_without_working_days_the_suggestion_still_lies_ahead() -> None:
+    at = suggestion_at(
+        date(2026, 11, 23), utc(23, 12, 0), BLOCK, "Europe/Berlin", WorkCalendar(frozenset())
+    )
+    assert at == utc(24, 9, 30)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.dates(date(2020, 1, 1), date(2035, 12, 31)),
+    st.datetimes(datetime(2020, 1, 1), datetime(2035, 12, 31), timezones=st.just(UTC)),
+    st.sampled_from(["Europe/Berlin", "America/New_York", "Asia/Kolkata", "Pacific/Auckland"]),
+)
+def test_the_suggestion_is_always_ahead_on_a_working_day(due: date, now: datetime, tz: str) -> None:
+    at = suggestion_at(due, now, BLOCK, tz, WEEK)
+    assert at > now
+    assert WEEK.is_working_day(at.astimezone(ZoneInfo(tz)).date())
