@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint pytest bench clean
+.PHONY: demo test test-postgres lint pytest bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +28,13 @@ lint: $(VENV)/.installed-test
 	$(BIN)/mypy
 
 pytest: $(VENV)/.installed-test
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The test suite on PostgreSQL: on the server TEST_DATABASE_URL names, or else on a throwaway
+# server that .ci/postgres.sh starts in a temporary folder and removes afterwards.
+test-postgres: $(VENV)/.installed-test
+	@if [ -n "$$TEST_DATABASE_URL" ]; then $(BIN)/pytest $(PYTEST_ARGS); \
+	else .ci/postgres.sh run $(BIN)/pytest $(PYTEST_ARGS); fi
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench.updates

@@ -60,6 +60,7 @@ async def start_bot(
         "DATABASE_URL": database_url,
         "CHECKIN_TICK_SECONDS": "1",
         "LOG_LEVEL": "WARNING",
+        "ACCESS_MODE": "open",  # the seeded reps hold no invite
         **extra,
     }
     # BENCH_PROFILE=<folder>: run the bot under cProfile (written when it stops on SIGTERM).

@@ -115,6 +115,7 @@ async def serve(kind: str, base_url: str, database: str) -> None:
             rate_limit_per_second=0,  # Telegram's 30/s cap would measure the cap, not the bot
             checkin_tick_seconds=0,  # updates only: no check-ins in between
             log_level="WARNING",
+            access_mode="open",  # the seeded reps hold no invite
         )
         app = build_application(settings, load_content(), clock=lambda: NOW)
     async with polling(app):

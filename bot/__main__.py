@@ -62,6 +62,8 @@ async def demo(content: Content, database: Path, language: str) -> int:
             telegram_api_file_url=sandbox.base_file_url,
             database_url=f"sqlite+aiosqlite:///{database}",
             default_language=language,
+            # One local user and no Telegram: nobody to invite, nothing to keep out.
+            access_mode="open",
         )
         async with polling(build_application(settings, content)):
             _say(content, "demo_intro")

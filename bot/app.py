@@ -12,6 +12,7 @@ from telegram import BotCommand, BotCommandScopeDefault, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
 
+from bot.coach.access import deep_link
 from bot.coach.objections import Matcher, Playbook
 from bot.config import Settings
 from bot.content import DEFAULT_PROMPTS, Content
@@ -25,6 +26,7 @@ from bot.playbook import (
     parse_team_playbook,
 )
 from bot.scheduler.checkins import CHECKINS_KEY, Checkins
+from bot.scheduler.retention import RETENTION_KEY, Retention
 from bot.scheduler.sender import Sender
 from bot.speech import SpeechClient
 from bot.storage import open_storage
@@ -42,13 +44,22 @@ COMMANDS: tuple[str, ...] = (
     "week",
     "audit",
     "pitch",
+    "followups",
+    "contacts",
     "settings",
     "pause",
     "resume",
+    "privacy",
+    "export",
+    "delete",
     "help",
     "cancel",
     "start",
 )
+
+# The retention job runs daily, the first time a few minutes after the start.
+RETENTION_INTERVAL = timedelta(days=1)
+RETENTION_FIRST = timedelta(minutes=5)
 
 # Connections beyond the concurrent updates, for the scheduler and the error handler.
 POOL_HEADROOM = 2
@@ -81,6 +92,7 @@ def build_application(
         deps.attach(await open_storage(settings.database_url))
         # The first update of each rep after a start is then as cheap as every later one.
         await deps.storage.users.warm_cache()
+        await deps.storage.access.warm_cache()
         for lang, source in (await deps.storage.team_playbooks.all()).items():
             team = parse_team_playbook(source, lang)
             if isinstance(team, Playbook) and lang in deps.playbooks:
@@ -89,6 +101,8 @@ def build_application(
                 log.error("stored team playbook refused: lang=%s", lang)
         await set_commands(app, content)
         start_checkins(app, deps, settings)
+        start_retention(app, deps, settings)
+        await announce_owner_link(app, deps, settings)
 
     async def post_shutdown(_app: App) -> None:
         try:
@@ -171,6 +185,36 @@ def start_checkins(app: App, deps: Deps, settings: Settings) -> Checkins:
             tick, interval=settings.checkin_tick_seconds, first=1.0, name="checkins"
         )
     return checkins
+
+
+def start_retention(app: App, deps: Deps, settings: Settings) -> Retention:
+    """Build the retention job and, unless data is kept forever, run it daily on the JobQueue."""
+    retention = Retention(deps)
+    app.bot_data[RETENTION_KEY] = retention
+
+    async def expire(_context: object) -> None:
+        await retention.expire(deps.clock())
+
+    if settings.retention_days > 0 and app.job_queue is not None:
+        app.job_queue.run_repeating(
+            expire, interval=RETENTION_INTERVAL, first=RETENTION_FIRST, name="retention"
+        )
+    return retention
+
+
+async def announce_owner_link(app: App, deps: Deps, settings: Settings) -> str | None:
+    """Invite mode without any admin: log the one-time link that makes its opener the admin.
+
+    The link is stored, so every start shows the same one until somebody used it.
+    """
+    if settings.access_mode != "invite" or settings.admin_ids:
+        return None
+    invite = await deps.storage.access.owner_invite(deps.clock())
+    if invite is None:
+        return None
+    link = deep_link(app.bot.username, invite.code)
+    log.warning("no admin yet: whoever opens this link first becomes the bot's admin: %s", link)
+    return link
 
 
 async def set_commands(app: App, content: Content) -> None:

@@ -12,6 +12,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
+from bot.coach.access import AccessMode
+
 # Telegram tokens are "<bot id>:<35 url-safe characters>"; accept a little slack in the length.
 TOKEN_PATTERN = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{30,64}$")
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/sales-coach.db"
@@ -55,6 +57,16 @@ class Settings(BaseSettings):
     default_language: Literal["de", "en"] = "de"
     default_timezone: str = "Europe/Berlin"
     admin_ids: Annotated[tuple[int, ...], NoDecode] = ()
+
+    # Access and privacy
+    # open: anyone; invite: through an admin's invite link; allowlist: ALLOWED_USER_IDS only.
+    # Admins (ADMIN_IDS) are always let in.
+    access_mode: AccessMode = "invite"
+    allowed_user_ids: Annotated[tuple[int, ...], NoDecode] = ()
+    # Who reps contact about their data (shown by /privacy): a mail address, a name, a link.
+    privacy_contact: str = Field(default="", max_length=300)
+    # Days after a rep's last message until the daily job deletes their data; 0 keeps it.
+    retention_days: int = Field(default=365, ge=0, le=36_500)
 
     # Operations
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
@@ -118,7 +130,7 @@ class Settings(BaseSettings):
         # STT_BASE_URL= in a .env file means "no transcription", not a broken URL.
         return None if isinstance(value, str) and not value.strip() else value
 
-    @field_validator("admin_ids", mode="before")
+    @field_validator("admin_ids", "allowed_user_ids", mode="before")
     @classmethod
     def _admin_ids(cls, value: Any) -> Any:
         if isinstance(value, str):
@@ -126,7 +138,7 @@ class Settings(BaseSettings):
             return tuple(p for p in parts if p)
         return value
 
-    @field_validator("default_language", mode="before")
+    @field_validator("default_language", "access_mode", mode="before")
     @classmethod
     def _lower(cls, value: Any) -> Any:
         return value.strip().lower() if isinstance(value, str) else value
@@ -161,7 +173,7 @@ def env_name(field: str) -> str:
 def load_settings(**overrides: Any) -> Settings:
     """Build Settings from the environment; raise SettingsError naming the first bad variable."""
     try:
-        return Settings(**overrides)
+        settings = Settings(**overrides)
     except ValidationError as exc:
         error = exc.errors()[0]
         field = str(error["loc"][0]) if error["loc"] else "settings"
@@ -181,3 +193,9 @@ def load_settings(**overrides: Any) -> Settings:
         else:
             problem = "invalid"
         raise SettingsError(env_name(field), problem) from None
+    if settings.access_mode == "allowlist" and not (
+        settings.allowed_user_ids or settings.admin_ids
+    ):
+        # Nobody could use the bot: say so at start, not by refusing everyone.
+        raise SettingsError(env_name("allowed_user_ids"), "allowlist_empty")
+    return settings

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import sys
+import traceback
 from collections.abc import Iterable
+from typing import Any
 
 REDACTED = "[redacted]"
 
@@ -28,10 +30,49 @@ class RedactSecrets(logging.Filter):
         return True
 
 
+# Libraries that log whole updates, request parameters or SQL parameters at DEBUG: message
+# texts and contact data. They never log below INFO, whatever LOG_LEVEL says.
+PAYLOAD_LOGGERS = ("telegram", "aiosqlite", "asyncpg", "aiohttp", "sqlalchemy.engine")
+# Exceptions whose message is Telegram's answer (no user input): kept in tracebacks.
+_KEEP_MESSAGE_MODULES = ("telegram.",)
+
+
+def _exception_lines(error: BaseException, seen: set[int]) -> list[str]:
+    """A traceback of the chain, with each exception's type but not its message."""
+    lines: list[str] = []
+    cause = error.__cause__ or (None if error.__suppress_context__ else error.__context__)
+    if cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        lines += _exception_lines(cause, seen)
+        lines.append("\nThe above exception led to the following one:\n\n")
+    lines.append("Traceback (most recent call last):\n")
+    lines += traceback.format_tb(error.__traceback__)
+    kind = type(error)
+    name = f"{kind.__module__}.{kind.__qualname__}"
+    if kind.__module__.startswith(_KEEP_MESSAGE_MODULES):
+        lines.append(f"{name}: {error}\n")
+    else:
+        lines.append(f"{name} (message not logged: it may quote user input)\n")
+    return lines
+
+
+class PrivateFormatter(logging.Formatter):
+    """Tracebacks without exception messages: a parser's ValueError or a database error can
+    quote what a user typed (SQL errors carry the statement's parameters)."""
+
+    def formatException(self, ei: Any) -> str:  # noqa: N802 - logging's name
+        """The traceback frames and exception types of `ei`, without messages."""
+        error = ei[1]
+        if not isinstance(error, BaseException):
+            return super().formatException(ei)
+        return "".join(_exception_lines(error, {id(error)})).rstrip("\n")
+
+
 def setup_logging(level: str, token: str) -> None:
-    """Log to stderr at `level`, with the token and its secret part redacted everywhere."""
+    """Log to stderr at `level`, with the token and its secret part redacted everywhere, and
+    without message texts or contact data (see PAYLOAD_LOGGERS and PrivateFormatter)."""
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(PrivateFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactSecrets([token, token.partition(":")[2]]))
     root = logging.getLogger()
     root.handlers[:] = [handler]
@@ -40,3 +81,6 @@ def setup_logging(level: str, token: str) -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    floor = max(logging.getLevelName(level), logging.INFO)
+    for name in PAYLOAD_LOGGERS:
+        logging.getLogger(name).setLevel(floor)

@@ -24,6 +24,10 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         "DEFAULT_TIMEZONE",
         "ADMIN_IDS",
         "LOG_LEVEL",
+        "ACCESS_MODE",
+        "ALLOWED_USER_IDS",
+        "PRIVACY_CONTACT",
+        "RETENTION_DAYS",
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
@@ -125,3 +129,48 @@ def test_cli_db_upgrade_and_check_content(
     assert (tmp_path / "cli.db").exists()
     assert main(["check-content"]) == 0
     assert "keys in de, en" in capsys.readouterr().out
+
+
+def test_access_defaults_and_values(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", GOOD_TOKEN)
+    s = load_settings()
+    assert (s.access_mode, s.allowed_user_ids, s.privacy_contact, s.retention_days) == (
+        "invite",
+        (),
+        "",
+        365,
+    )
+    monkeypatch.setenv("ACCESS_MODE", " Allowlist ")
+    monkeypatch.setenv("ALLOWED_USER_IDS", "11, 22;33")
+    monkeypatch.setenv("RETENTION_DAYS", "0")
+    s = load_settings()
+    assert s.access_mode == "allowlist"
+    assert s.allowed_user_ids == (11, 22, 33)
+    assert s.retention_days == 0
+
+
+@pytest.mark.parametrize(
+    ("env", "variable", "problem"),
+    [
+        ({"ACCESS_MODE": "everyone"}, "ACCESS_MODE", "invalid"),
+        ({"ACCESS_MODE": "allowlist"}, "ALLOWED_USER_IDS", "allowlist_empty"),
+        ({"ALLOWED_USER_IDS": "12,abc"}, "ALLOWED_USER_IDS", "invalid"),
+        ({"RETENTION_DAYS": "-1"}, "RETENTION_DAYS", "invalid"),
+    ],
+)
+def test_bad_access_settings_name_the_variable(
+    monkeypatch: pytest.MonkeyPatch, env: dict[str, str], variable: str, problem: str
+) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", GOOD_TOKEN)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    assert (caught.value.variable, caught.value.problem) == (variable, problem)
+
+
+def test_an_allowlist_with_only_admins_is_fine(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", GOOD_TOKEN)
+    monkeypatch.setenv("ACCESS_MODE", "allowlist")
+    monkeypatch.setenv("ADMIN_IDS", "5")
+    assert load_settings().allowed_user_ids == ()

@@ -8,19 +8,30 @@ import signal
 import sys
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
 from bot.config import SANDBOX_TOKEN
 from bot.sandbox import Sandbox
+from bot.storage.engine import create_engine
+from bot.storage.migrate import current, revisions
 
 
-async def test_run_serves_updates_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
+async def test_run_serves_updates_and_stops_cleanly_on_sigterm(
+    tmp_path: Path, database_url: str
+) -> None:
+    # As an operator writes it: without the async driver (sqlite:///…, postgresql://…).
+    url = make_url(database_url)
+    operator_url = url.set(drivername=url.get_backend_name()).render_as_string(False)
     async with Sandbox(bot_username="SalesCoachBot") as sandbox:
         env = {
             **os.environ,
             "TELEGRAM_BOT_TOKEN": SANDBOX_TOKEN,
             "TELEGRAM_API_BASE_URL": sandbox.base_url,
             "TELEGRAM_API_FILE_URL": sandbox.base_file_url,
-            "DATABASE_URL": f"sqlite:///{tmp_path}/run.db",
+            "DATABASE_URL": operator_url,
             "LOG_LEVEL": "DEBUG",
+            # Anyone may talk to it (the default, invite mode, would refuse the test user).
+            "ACCESS_MODE": "open",
         }
         process = await asyncio.create_subprocess_exec(
             sys.executable,
@@ -41,7 +52,11 @@ async def test_run_serves_updates_and_stops_cleanly_on_sigterm(tmp_path: Path) -
             process.send_signal(signal.SIGTERM)
             out, err = await asyncio.wait_for(process.communicate(), timeout=30)
         assert process.returncode == 0
-        assert (tmp_path / "run.db").exists(), "migrations ran on start"
+        engine = create_engine(database_url)
+        try:
+            assert await current(engine) == revisions()[-1], "migrations ran on start"
+        finally:
+            await engine.dispose()
         log = out.decode() + err.decode()
         assert SANDBOX_TOKEN not in log, "the token never reaches the log"
         assert SANDBOX_TOKEN.split(":")[1] not in log

@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 
 from telegram import Update
 
-from bot.handlers import audit, checkins, goals, pitch, practice, team
+from bot.handlers import audit, checkins, contacts, followups, goals, pitch, practice, team
 from bot.handlers.context import Session, with_session
 from bot.handlers.flows import ONBOARDING, SETTINGS, answer_location, answer_text, quote
 from bot.handlers.keyboards import main_menu, menu_command
@@ -26,6 +26,7 @@ async def show_help(s: Session) -> None:
 
 MENU: dict[str, Callable[[Session], Awaitable[None]]] = {
     "today": show_today,
+    "followups": followups.show_due,
     "week": show_week,
     "goals": goals.start_goals,
     "objection": show_objection_help,
@@ -42,6 +43,8 @@ FLOW_ANSWERS: dict[str, Callable[[Session, str], Awaitable[bool]]] = {
     checkins.FLOW: checkins.answer_text,
     pitch.FLOW: pitch.answer_text,
     team.FLOW: team.answer_text,
+    contacts.FLOW: contacts.answer_text,
+    followups.FLOW: followups.answer_text,
 }
 
 

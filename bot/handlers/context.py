@@ -19,6 +19,7 @@ from telegram import (
 )
 from telegram.ext import CallbackContext, ExtBot
 
+from bot.coach.access import ADMIN
 from bot.coach.drill import Rubric
 from bot.coach.language import pick_language
 from bot.coach.objections import Entry, Matcher, Playbook
@@ -77,6 +78,13 @@ class Deps:
         team = self.team_playbooks.get(lang)
         found = team.get(entry_id) if team else None
         return found or self.playbooks[lang].get(entry_id)
+
+    async def is_admin(self, user_id: int) -> bool:
+        """Whether the user is an admin: in ADMIN_IDS, or made one in the database."""
+        if user_id in self.settings.admin_ids:
+            return True
+        member = await self.storage.access.member(user_id)
+        return member is not None and member.role == ADMIN and not member.disabled
 
     def attach(self, storage: Storage) -> None:
         """Use the storage opened in post_init."""

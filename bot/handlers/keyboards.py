@@ -16,12 +16,13 @@ from bot.content import Content
 
 # Main-menu buttons in the order they appear, as content keys; each maps to a command.
 MAIN_MENU: tuple[tuple[str, ...], ...] = (
-    ("menu.today", "menu.objection"),
+    ("menu.today", "menu.followups", "menu.objection"),
     ("menu.week", "menu.goals"),
     ("menu.settings", "menu.help"),
 )
 MENU_COMMANDS: dict[str, str] = {
     "menu.today": "today",
+    "menu.followups": "followups",
     "menu.week": "week",
     "menu.goals": "goals",
     "menu.objection": "objection",

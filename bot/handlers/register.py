@@ -4,26 +4,32 @@ from __future__ import annotations
 
 from typing import Any
 
+from telegram import Update
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
     CommandHandler,
     InlineQueryHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
 from bot.handlers import (
+    access,
     audit,
     basic,
     checkins,
+    contacts,
     errors,
     flows,
+    followups,
     goals,
     objections,
     onboarding,
     pitch,
     practice,
+    privacy,
     settings,
     team,
     today,
@@ -31,12 +37,25 @@ from bot.handlers import (
 )
 
 PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+# The access gate's group: lower groups run first, and one handler per group handles an update,
+# so the gate has a group of its own, well below any other (tests add theirs at -1).
+ACCESS_GROUP = -100
 
 
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Add every handler and the error handler to the application."""
+    # Before everything, in its own group: who may use the bot (refusals stop here).
+    app.add_handler(TypeHandler(Update, access.gate), group=ACCESS_GROUP)
     # Order matters: commands first, then button presses, then free text, then the catch-alls.
     app.add_handler(CommandHandler("start", onboarding.start, filters=PRIVATE))
+    app.add_handler(
+        CommandHandler(["privacy", "datenschutz"], privacy.privacy_command, filters=PRIVATE)
+    )
+    app.add_handler(CommandHandler("export", privacy.export_command, filters=PRIVATE))
+    app.add_handler(CommandHandler("delete", privacy.delete_command, filters=PRIVATE))
+    app.add_handler(CommandHandler("invite", access.invite_command, filters=PRIVATE))
+    app.add_handler(CommandHandler("invites", access.invites_command, filters=PRIVATE))
+    app.add_handler(CommandHandler(["reps", "team"], access.reps_command, filters=PRIVATE))
     app.add_handler(CommandHandler("help", basic.help_command, filters=PRIVATE))
     app.add_handler(CommandHandler("settings", settings.show, filters=PRIVATE))
     app.add_handler(CommandHandler("cancel", onboarding.cancel, filters=PRIVATE))
@@ -57,6 +76,12 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CommandHandler("playbook", team.playbook_command, filters=PRIVATE))
     app.add_handler(CommandHandler("pause", checkins.pause_command, filters=PRIVATE))
     app.add_handler(CommandHandler("resume", checkins.resume_command, filters=PRIVATE))
+    app.add_handler(
+        CommandHandler(["contacts", "kontakte"], contacts.contacts_command, filters=PRIVATE)
+    )
+    app.add_handler(
+        CommandHandler(["followups", "nachfassen"], followups.followups_command, filters=PRIVATE)
+    )
 
     app.add_handler(CallbackQueryHandler(flows.on_answer_button, pattern=r"^a:"))
     app.add_handler(CallbackQueryHandler(flows.on_day_button, pattern=r"^d:"))
@@ -70,6 +95,12 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CallbackQueryHandler(team.on_button, pattern=r"^pb:"))
     app.add_handler(CallbackQueryHandler(checkins.on_snooze, pattern=r"^z:"))
     app.add_handler(CallbackQueryHandler(pitch.on_button, pattern=r"^v:"))
+    app.add_handler(CallbackQueryHandler(contacts.on_button, pattern=r"^c:"))
+    app.add_handler(CallbackQueryHandler(followups.on_button, pattern=r"^f:"))
+    app.add_handler(CallbackQueryHandler(access.on_button, pattern=rf"^{access.PREFIX}:"))
+    app.add_handler(
+        CallbackQueryHandler(privacy.on_delete_button, pattern=rf"^{access.DELETE_PREFIX}")
+    )
     app.add_handler(CallbackQueryHandler(flows.on_unknown_button))
 
     app.add_handler(InlineQueryHandler(objections.on_inline_query))

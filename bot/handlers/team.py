@@ -54,9 +54,9 @@ FIELD: Final = "field"
 PREVIEW: Final = "preview"
 
 
-def is_admin(s: Session) -> bool:
-    """Whether the user is one of the ADMIN_IDS."""
-    return s.user_id in s.deps.settings.admin_ids
+async def is_admin(s: Session) -> bool:
+    """Whether the user is an admin (ADMIN_IDS, or made one through the owner link)."""
+    return await s.deps.is_admin(s.user_id)
 
 
 def _menu(s: Session) -> InlineKeyboardMarkup:
@@ -73,7 +73,7 @@ def _menu(s: Session) -> InlineKeyboardMarkup:
 @with_session
 async def playbook_command(update: Update, s: Session) -> None:
     """/playbook: what the team playbook holds, and how to change it (admins only)."""
-    if not is_admin(s):
+    if not await is_admin(s):
         await s.say("team.admins_only")
         return
     team = s.deps.team_playbooks.get(s.lang)
@@ -93,7 +93,7 @@ async def on_document(update: Update, s: Session) -> None:
     """A file: from an admin, a team playbook to validate and put in force; else not understood."""
     message = update.effective_message
     document = message.document if message else None
-    if document is None or not is_admin(s):
+    if document is None or not await is_admin(s):
         await s.say("common.text_only")
         return
     if document.file_size is not None and document.file_size > MAX_TEAM_BYTES:
@@ -358,7 +358,7 @@ async def answer_text(s: Session, text: str) -> bool:
     state = s.flow
     if state is None or state.flow != FLOW:
         return False
-    if not is_admin(s):
+    if not await is_admin(s):
         await s.deps.storage.flows.clear(s.user_id)
         await s.say("team.admins_only")
     elif state.step in DRAFT_FIELDS and state.step != "category":
@@ -387,7 +387,7 @@ async def on_button(update: Update, s: Session) -> None:
     query = update.callback_query
     assert query is not None
     _, action, value = [*(query.data or "").split(":", 2), "", ""][:3]
-    if not is_admin(s):
+    if not await is_admin(s):
         await query.answer(s.text("team.admins_only"), show_alert=True)
         return
     if action in (ADD, EDIT):

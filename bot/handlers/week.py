@@ -12,6 +12,7 @@ from bot.coach.activity import METRICS
 from bot.coach.streaks import records, streak, week_summary
 from bot.handlers.calendars import calendar_for, today_of
 from bot.handlers.context import Session, with_session
+from bot.handlers.followups import stats_lines
 from bot.handlers.keyboards import inline
 
 SPANS = (7, 14)
@@ -31,7 +32,8 @@ async def show_week(s: Session, days: int = 7) -> None:
 
 
 async def week_message(s: Session, days: int = 7) -> tuple[bytes, str, InlineKeyboardMarkup]:
-    """The week chart as PNG, its caption and the 7/14-day switch (also for the weekly review)."""
+    """The week chart as PNG, its caption (with the follow-up figures) and the 7/14-day switch
+    (also for the weekly review)."""
     assert s.profile is not None
     activity = s.deps.storage.activity
     today = today_of(s.profile, s.deps.clock())
@@ -73,6 +75,9 @@ async def week_message(s: Session, days: int = 7) -> tuple[bytes, str, InlineKey
             ),
         ]
     )
+    followup_lines = await stats_lines(s)
+    if followup_lines:
+        caption += "\n\n" + "\n".join(followup_lines)
     other = 14 if days == 7 else 7
     markup = inline([(s.text("week.switch", days=other), f"w:{other}")], columns=1)
     return png, caption, markup

@@ -14,6 +14,8 @@ from bot.coach.clock import format_clock
 from bot.coach.streaks import week_summary
 from bot.handlers.calendars import calendar_for
 from bot.handlers.context import Session
+from bot.handlers.followups import DUE_KIND as FOLLOWUP_DUE
+from bot.handlers.followups import reminder as followup_reminder
 from bot.handlers.pitch import DUE_KIND as PITCH_DUE
 from bot.handlers.pitch import reminder as pitch_reminder
 from bot.handlers.practice import DUE_KIND as DRILL_DUE
@@ -73,6 +75,9 @@ def morning(
         lines.append(s.text("checkins.morning.due_drill"))
     if any(at.astimezone(zone).date() <= day for at in facts.pitch_due_at):
         lines.append(s.text("checkins.morning.due_pitch"))
+    if facts.followups_due:
+        key = "checkins.morning.due_followups"
+        lines.append(s.deps.content.plural(s.lang, key, facts.followups_due))
     return Outgoing(s.chat_id, "\n".join(lines), _with_snooze(s, None, plan.MORNING, day))
 
 
@@ -166,6 +171,12 @@ def due_item_message(s: Session, item: DueItem) -> Outgoing | None:
         if drill is None:
             return None
         text, markup = drill
+        return Outgoing(s.chat_id, text, markup)
+    if item.kind == FOLLOWUP_DUE:
+        followup = followup_reminder(s, item.payload)
+        if followup is None:
+            return None
+        text, markup = followup
         return Outgoing(s.chat_id, text, markup)
     del s, item  # features add their kinds here as they store reminders
     return None

@@ -20,6 +20,7 @@ from bot.storage.tables import (
     deliveries,
     drill_stats,
     due_items,
+    followups,
     pauses,
     targets,
     users,
@@ -63,6 +64,8 @@ class MorningFacts:
     drill_due: bool = False
     # When open pitch rehearsals fall due (UTC): the ping mentions one due today.
     pitch_due_at: tuple[datetime, ...] = ()
+    # Planned follow-ups due today or overdue.
+    followups_due: int = 0
     # Recent days: dials and that day's dial target (0: the target then in force), for the streak.
     dials: Mapping[date, tuple[int, int]] = field(default_factory=dict)
 
@@ -363,7 +366,8 @@ _METRICS: Final = ("dials", "conversations", "appointments", "contacts")
 async def morning_facts(
     engine: AsyncEngine, days: Mapping[int, tuple[date | None, date]]
 ) -> dict[int, MorningFacts]:
-    """Per rep (id → (previous working day, today)): targets, yesterday, drills and pitch due.
+    """Per rep (id → (previous working day, today)): targets, yesterday, drills, pitch and
+    follow-ups due.
 
     Four queries per 500 reps instead of four per rep: a fan-out of thousands stays fast.
     """
@@ -408,6 +412,15 @@ async def morning_facts(
             for row in await conn.execute(query):
                 entry = found[row.user_id]
                 entry["pitch_due_at"] = (*entry.get("pitch_due_at", ()), row.due_at)
+            query = select(followups.c.user_id, followups.c.due).where(
+                followups.c.user_id.in_(chunk),
+                followups.c.status == "open",
+                followups.c.due <= latest,
+            )
+            for row in await conn.execute(query):
+                if row.due <= days[row.user_id][1]:
+                    entry = found[row.user_id]
+                    entry["followups_due"] = entry.get("followups_due", 0) + 1
     return {user_id: MorningFacts(**facts) for user_id, facts in found.items()}
 
 

@@ -16,12 +16,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.coach.profile import Profile
+from bot.storage.access import AccessRepository
 from bot.storage.activity import ActivityRepository
 from bot.storage.checkins import CheckinRepository
+from bot.storage.contacts import ContactRepository
 from bot.storage.drills import DrillRepository, TeamPlaybookRepository
 from bot.storage.pitches import PitchRepository
 from bot.storage.profiles import profile_from_row, profile_values
 from bot.storage.tables import flow_states, users
+from bot.storage.userdata import DataRepository
 
 
 @dataclass(frozen=True, slots=True)
@@ -291,6 +294,10 @@ class Storage:
         self.team_playbooks = TeamPlaybookRepository(engine)
         self.checkins = CheckinRepository(engine)
         self.pitches = PitchRepository(engine)
+        self.contacts = ContactRepository(engine)
+        # Access grants and invites; a user's data as a whole (export, erasure, retention).
+        self.access = AccessRepository(engine, cache=cache_sessions)
+        self.data = DataRepository(engine, self.sessions, self.access)
 
     async def save_step(self, profile: Profile, flow: FlowState | None, now: datetime) -> None:
         """Store a profile change and the flow's next step (None: flow done) atomically."""

@@ -19,7 +19,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from bot.storage.types import UtcDateTime
+from bot.storage.types import PlainText, UtcDateTime
 
 # Stable constraint names keep migrations identical on SQLite and PostgreSQL.
 metadata = MetaData(
@@ -169,7 +169,8 @@ team_playbooks = Table(
     metadata,
     Column("lang", String(8), primary_key=True),
     Column("source", Text, nullable=False),
-    Column("updated_by", BigInteger, nullable=False),
+    # A user reference (see USER_REF): set to 0 when that admin's data is erased.
+    Column("updated_by", BigInteger, nullable=False, info={"user_ref": True}),
     Column("updated_at", UtcDateTime, nullable=False),
 )
 
@@ -235,7 +236,7 @@ pitches = Table(
     Column("version", Integer, nullable=False),
     # The language it was scored in: the rubric to use again when it is rehearsed.
     Column("lang", String(8), nullable=False),
-    Column("text", Text, nullable=False),
+    Column("text", PlainText, nullable=False),
     Column("score", Integer, nullable=False),
     Column("current", Boolean, nullable=False, default=False),
     Column("created_at", UtcDateTime, nullable=False),
@@ -256,7 +257,7 @@ pitch_rehearsals = Table(
     Column("score", Integer, nullable=True),
     Column("seconds", Integer, nullable=True),
     Column("self_rating", Integer, nullable=True),
-    Column("text", Text, nullable=True),
+    Column("text", PlainText, nullable=True),
     Column("created_at", UtcDateTime, nullable=False),
     Index("ix_pitch_rehearsals_user", "user_id"),
 )
@@ -270,4 +271,96 @@ pitch_state = Table(
     Column("rehearsals", Integer, nullable=False, default=0),
     Column("due", Date, nullable=True),
     Column("updated_at", UtcDateTime, nullable=False),
+)
+
+# A rep's prospects and customers. `status` follows the touches (new, trying, talking, won,
+# lost); archived contacts leave the list and the search but keep their history.
+contacts = Table(
+    "contacts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _owner(primary_key=False),
+    Column("name", String(80), nullable=False),
+    Column("company", String(120), nullable=True),
+    Column("phone", String(40), nullable=True),
+    Column("note", Text, nullable=True),
+    Column("kind", String(10), nullable=False, default="prospect"),
+    Column("status", String(10), nullable=False, default="new"),
+    Column("archived", Boolean, nullable=False, default=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Index("ix_contacts_user_list", "user_id", "archived", "name"),
+)
+
+# Every contact attempt: its outcome (not_reached, talked, appointment, won, lost, later), the
+# channel, an optional note and, for "later", the day the customer agreed to.
+touches = Table(
+    "touches",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _owner(primary_key=False),
+    Column("contact_id", Integer, ForeignKey("contacts.id", ondelete="CASCADE"), nullable=False),
+    Column("outcome", String(12), nullable=False),
+    Column("channel", String(8), nullable=False),
+    Column("note", Text, nullable=True),
+    Column("next_date", Date, nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Index("ix_touches_contact", "contact_id", "id"),
+    Index("ix_touches_user", "user_id", "created_at"),
+)
+
+# The next touches the coach proposed after a touch: proposed until the rep accepts (open) or
+# skips them, then done, skipped (or dropped with the contact). `due` is the rep's local day;
+# `variant` picks the channel idea shown with it; `attempts` counts unanswered tries in a row.
+followups = Table(
+    "followups",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _owner(primary_key=False),
+    Column("contact_id", Integer, ForeignKey("contacts.id", ondelete="CASCADE"), nullable=False),
+    Column("touch_id", Integer, ForeignKey("touches.id", ondelete="SET NULL"), nullable=True),
+    Column("reason", String(16), nullable=False),
+    Column("due", Date, nullable=False),
+    Column("channel", String(8), nullable=False),
+    Column("variant", Integer, nullable=False, default=0),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("status", String(10), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Index("ix_followups_user_due", "user_id", "status", "due"),
+    Index("ix_followups_contact", "contact_id", "status"),
+)
+
+# Access (bot.coach.access). Columns that name a user other than a `user_id` column carry
+# info={"user_ref": True}: export includes their rows, erasure clears them.
+USER_REF = "user_ref"
+
+# Invite links an admin created (and the owner link printed at start-up, role "admin"): the
+# code is the deep-link payload; max_uses None means any number of people.
+invites = Table(
+    "invites",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("code", String(64), nullable=False, unique=True),
+    Column("role", String(8), nullable=False),
+    Column("max_uses", Integer, nullable=True),
+    Column("uses", Integer, nullable=False, default=0),
+    Column("expires_at", UtcDateTime, nullable=True),
+    Column("revoked_at", UtcDateTime, nullable=True),
+    Column("created_by", BigInteger, nullable=True, info={USER_REF: True}),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+# Who was let in (by an invite, the allowlist or in open mode): role, whether an admin disabled
+# them, and when they were last seen (written at most once a day, for the retention job). No
+# foreign key to users: the grant is stored before /start creates the profile.
+members = Table(
+    "members",
+    metadata,
+    Column("user_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("role", String(8), nullable=False, default="rep"),
+    Column("invite_id", Integer, ForeignKey("invites.id", ondelete="SET NULL"), nullable=True),
+    Column("disabled_at", UtcDateTime, nullable=True),
+    Column("last_seen_at", UtcDateTime, nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
 )

@@ -16,8 +16,11 @@ from bot.handlers.context import DEPS_KEY, Deps
 from bot.sandbox import Sandbox, SandboxMessage, SandboxUser
 from bot.storage import Storage
 
-MENU_DE = ["📞 Heute", "🛡 Einwand", "📈 Woche", "🎯 Ziele", "⚙️ Einstellungen", "❓ Hilfe"]
-MENU_EN = ["📞 Today", "🛡 Objection", "📈 Week", "🎯 Goals", "⚙️ Settings", "❓ Help"]
+# The main menu, row by row: today, follow-ups, objection / week, goals / settings, help.
+MENU_DE = ["📞 Heute", "📋 Nachfassen", "🛡 Einwand"]
+MENU_DE += ["📈 Woche", "🎯 Ziele", "⚙️ Einstellungen", "❓ Hilfe"]
+MENU_EN = ["📞 Today", "📋 Follow-ups", "🛡 Objection"]
+MENU_EN += ["📈 Week", "🎯 Goals", "⚙️ Settings", "❓ Help"]
 
 
 @dataclass

@@ -43,9 +43,8 @@ async def _all_confirmed(database_url: str) -> bool:
         await storage.close()
 
 
-async def test_sigkill_mid_fan_out_misses_nobody(tmp_path: Path) -> None:
+async def test_sigkill_mid_fan_out_misses_nobody(tmp_path: Path, database_url: str) -> None:
     now = datetime.now(UTC)
-    database_url = f"sqlite+aiosqlite:///{tmp_path / 'crash.db'}"
     ids = list(range(900_000, 900_000 + REPS))
     await seed_reps(database_url, ids, due_now(now), now)
     settings = {
