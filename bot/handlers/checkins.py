@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from telegram import Update
 
 from bot.coach import checkins as plan
+from bot.coach.activity import METRICS
 from bot.coach.clock import format_clock
 from bot.coach.profile import CHECKIN_KINDS
 from bot.handlers.calendars import calendar_for, today_of
@@ -66,8 +67,11 @@ async def _pause_until(s: Session, until: date) -> None:
     assert s.profile is not None
     now = s.deps.clock()
     today = today_of(s.profile, now)
-    await s.deps.storage.checkins.end_pauses(s.user_id, today)
-    await s.deps.storage.checkins.add_pause(s.user_id, today, until, now)
+    # A day the rep already worked stays theirs (and in the streak): the break starts tomorrow.
+    record = await s.deps.storage.activity.day(s.user_id, today)
+    first = today + timedelta(days=1) if any(record.counts.get(m) for m in METRICS) else today
+    await s.deps.storage.checkins.end_pauses(s.user_id, first)
+    await s.deps.storage.checkins.add_pause(s.user_id, first, max(first, until), now)
     await s.deps.storage.flows.clear(s.user_id)
     await s.say("checkins.pause.done", day=s.day_label(until))
 

@@ -70,7 +70,9 @@ async def _streak_line(s: Session, record: DayRecord, targets: StoredTargets) ->
     days[record.day] = record
     history = {d: r.counts.dials for d, r in days.items()}
     day_targets = {d: r.target_dials or targets.daily.dials for d, r in days.items()}
-    result = streak(history, day_targets, calendar_for(s.profile, record.day), record.day)
+    pauses = await s.deps.storage.checkins.pauses([s.user_id], since=start)
+    calendar = calendar_for(s.profile, record.day, pauses=pauses.get(s.user_id, ()))
+    result = streak(history, day_targets, calendar, record.day)
     key = "today.streak_done" if result.today_done else "today.streak"
     return s.text(key, days=result.current, best=result.best)
 

@@ -39,7 +39,10 @@ async def week_message(s: Session, days: int = 7) -> tuple[bytes, str, InlineKey
     today = today_of(s.profile, s.deps.clock())
     stored = await activity.targets(s.user_id)
     all_days = await activity.all_days(s.user_id)
-    calendar = calendar_for(s.profile, today, since=min(all_days, default=today))
+    since = min(all_days, default=today)
+    # Vacations neither break nor extend the streak.
+    pauses = await s.deps.storage.checkins.pauses([s.user_id], since=since)
+    calendar = calendar_for(s.profile, today, since=since, pauses=pauses.get(s.user_id, ()))
     recent = {d: r for d, r in all_days.items() if d >= today - timedelta(days=LOOKBACK_DAYS)}
     daily = {m: getattr(stored.daily, m) if stored else 0 for m in METRICS}
     history = {d: {m: r.counts.get(m) for m in METRICS} for d, r in recent.items()}

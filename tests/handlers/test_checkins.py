@@ -340,3 +340,26 @@ async def test_morning_ping_shows_targets_yesterday_and_the_streak(harness: Harn
     assert "Heute: 📞 10 Anrufe" in ping.text
     assert "Gestern: 📞 12 Anrufe · 💬 2 Gespräche" in ping.text
     assert "Serie: 3 Arbeitstage" in ping.text
+
+
+async def test_a_vacation_neither_breaks_nor_extends_the_streak_in_today(
+    harness: Harness,
+) -> None:
+    user = await onboarded(harness, 4190)
+    activity = harness.storage.activity
+    await activity.set_targets(4190, DailyTargets(10, 3, 1, 2), "test", MONDAY)
+    for day in (23, 24, 30):  # Monday, Tuesday, and the Monday after the break
+        await activity.add(
+            4190,
+            at(day, 8).date(),
+            Counts(dials=11),
+            source="test",
+            now=at(day, 8),
+            target_dials=10,
+        )
+    harness.clock.now = at(24, 17)
+    user.send_command("pause", "bis Freitag")
+    assert "Fr 27.11." in (await user.next_message()).text
+    harness.clock.now = at(30, 9)
+    user.send_command("today")
+    assert "Serie: 3 Tage" in (await user.next_message()).text, "Wednesday to Friday paused"
