@@ -151,9 +151,9 @@ def compute_funnel(goal: Goal) -> Funnel | FunnelProblem:
 
     # Both amounts are at most 1e12 and every rate is above 0, yet tiny rates can still
     # overflow a float, so the dials a day are checked in floats before rounding anything.
+    # At least one deal is planned, however small the goal, so the check starts from one too.
     exact_dials = (
-        goal.revenue
-        / goal.deal_size
+        max(1.0, goal.revenue / goal.deal_size)
         / rates.appointment_to_deal
         / rates.conversation_to_appointment
         / rates.dial_to_conversation

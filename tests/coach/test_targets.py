@@ -514,3 +514,10 @@ def test_parse_count_maximum() -> None:
 def test_parse_count_never_raises(text: str) -> None:
     count = parse_count(text)
     assert count is None or 0 <= count <= 10_000
+
+
+def test_a_tiny_goal_with_a_tiny_rate_is_too_many_dials_not_a_crash() -> None:
+    # Found by hypothesis: one planned deal over a rate of 5e-324 is infinitely many dials.
+    result = compute_funnel(Goal("year", 5e-324, 1.0, Rates(1.0, 1.0, 5e-324, 0.0), 1))
+    assert isinstance(result, FunnelProblem)
+    assert result.key.endswith("too_many_dials")
