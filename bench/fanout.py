@@ -25,7 +25,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.fleet import due_now, peak_memory_mb, received, seed_reps, start_bot
+from bench.fleet import (
+    due_now,
+    fresh_database,
+    peak_memory_mb,
+    received,
+    seed_reps,
+    server_url,
+    start_bot,
+)
 from bot.sandbox import Sandbox
 
 FIRST_USER = 5_000_000
@@ -49,27 +57,43 @@ class Run:
         return (self.reps - 1) / self.seconds if self.seconds else 0.0
 
 
-async def fan_out(name: str, reps: int, ceiling: float, limit: float) -> Run:
+async def fan_out(
+    name: str, reps: int, ceiling: float, limit: float, server: str | None = None
+) -> Run:
     """Seed `reps` reps due now, start the bot, and time the pings arriving at the sandbox."""
     now = datetime.now(UTC)
     ids = list(range(FIRST_USER, FIRST_USER + reps))
     with tempfile.TemporaryDirectory() as tmp:
-        database_url = f"sqlite+aiosqlite:///{Path(tmp) / 'fanout.db'}"
-        await seed_reps(database_url, ids, due_now(now), now)
-        async with Sandbox(bot_username="BenchBot", record_calls=False) as sandbox:
-            for user_id in ids:
-                sandbox.user(user_id)
-            extra = {"RATE_LIMIT_PER_SECOND": str(ceiling)}
-            bot = await start_bot(sandbox, database_url, Path(tmp), extra)
-            try:
-                first, last = await _arrivals(sandbox, ids, limit)
-                # Give a repeated send the chance to show up before counting.
-                await asyncio.sleep(2)
-                peak = peak_memory_mb(bot.pid)
-            finally:
-                bot.send_signal(signal.SIGTERM)
-                await bot.wait()
-            counts = received(sandbox, ids)
+        async with fresh_database(server, Path(tmp), "fanout") as database_url:
+            return await _fan_out(name, reps, ceiling, limit, ids, now, database_url, Path(tmp))
+
+
+async def _fan_out(
+    name: str,
+    reps: int,
+    ceiling: float,
+    limit: float,
+    ids: Sequence[int],
+    now: datetime,
+    database_url: str,
+    tmp: Path,
+) -> Run:
+    """One fan-out on a fresh database."""
+    await seed_reps(database_url, ids, due_now(now), now)
+    async with Sandbox(bot_username="BenchBot", record_calls=False) as sandbox:
+        for user_id in ids:
+            sandbox.user(user_id)
+        extra = {"RATE_LIMIT_PER_SECOND": str(ceiling)}
+        bot = await start_bot(sandbox, database_url, tmp, extra)
+        try:
+            first, last = await _arrivals(sandbox, ids, limit)
+            # Give a repeated send the chance to show up before counting.
+            await asyncio.sleep(2)
+            peak = peak_memory_mb(bot.pid)
+        finally:
+            bot.send_signal(signal.SIGTERM)
+            await bot.wait()
+        counts = received(sandbox, ids)
     return Run(
         name,
         reps,
@@ -122,12 +146,19 @@ def main(argv: Sequence[str] | None = None) -> None:
     p.add_argument("--reps", type=int, default=10_000, help="reps in the unlimited run")
     p.add_argument("--ceiling-reps", type=int, default=900, help="reps in the 30/s run")
     p.add_argument("--ceiling", type=float, default=30.0, help="RATE_LIMIT_PER_SECOND")
+    p.add_argument(
+        "--database-url",
+        help="a PostgreSQL server (postgresql://user@host:port/postgres) to create the "
+        "benchmark databases on; default TEST_DATABASE_URL, else SQLite files",
+    )
     opts = p.parse_args(sys.argv[1:] if argv is None else list(argv))
-    print(f"python {sys.version.split()[0]}; bot and sandbox in separate processes, SQLite")
+    server = server_url(opts.database_url)
+    database = "PostgreSQL" if server else "SQLite"
+    print(f"python {sys.version.split()[0]}; bot and sandbox in separate processes, {database}")
 
     async def both() -> list[Run]:
-        ceiling = await fan_out("ceiling", opts.ceiling_reps, opts.ceiling, limit=600)
-        unlimited = await fan_out("unlimited", opts.reps, 0, limit=600)
+        ceiling = await fan_out("ceiling", opts.ceiling_reps, opts.ceiling, 600, server)
+        unlimited = await fan_out("unlimited", opts.reps, 0, 600, server)
         return [ceiling, unlimited]
 
     print(report(asyncio.run(both())))

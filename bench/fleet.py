@@ -6,9 +6,15 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-from collections.abc import Mapping, Sequence
+import uuid
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
 from datetime import datetime, time, timedelta
 from pathlib import Path
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.pool import NullPool
 
 from bot.coach.profile import Profile
 from bot.config import SANDBOX_TOKEN
@@ -90,3 +96,31 @@ def peak_memory_mb(pid: int) -> float:
 def received(sandbox: Sandbox, ids: Sequence[int]) -> dict[int, int]:
     """How many bot messages each rep has in their chat."""
     return {user_id: len(sandbox.user(user_id).messages) for user_id in ids}
+
+
+def server_url(option: str | None) -> str | None:
+    """The PostgreSQL server to benchmark on: the option, else TEST_DATABASE_URL, else None."""
+    value = (option or os.environ.get("TEST_DATABASE_URL", "")).strip()
+    return value or None
+
+
+@asynccontextmanager
+async def fresh_database(server: str | None, folder: Path, name: str) -> AsyncIterator[str]:
+    """A new empty database: an SQLite file in `folder`, or one on the PostgreSQL `server`
+    (postgresql://user@host:port/postgres), dropped afterwards."""
+    if server is None:
+        yield f"sqlite+aiosqlite:///{folder / f'{name}.db'}"
+        return
+    url = make_url(server).set(drivername="postgresql+asyncpg")
+    database = f"bench_{name}_{uuid.uuid4().hex[:12]}"
+    admin = create_async_engine(url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    try:
+        async with admin.connect() as conn:
+            await conn.exec_driver_sql(f'CREATE DATABASE "{database}"')
+        try:
+            yield url.set(database=database).render_as_string(hide_password=False)
+        finally:
+            async with admin.connect() as conn:
+                await conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+    finally:
+        await admin.dispose()

@@ -33,6 +33,7 @@ from pathlib import Path
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
 
+from bench.fleet import fresh_database, server_url
 from bot.coach.profile import Profile
 from bot.config import SANDBOX_TOKEN
 from bot.sandbox import Sandbox, SandboxUser
@@ -111,7 +112,7 @@ async def serve(kind: str, base_url: str, database: str) -> None:
         settings = load_settings(
             telegram_bot_token=SANDBOX_TOKEN,
             telegram_api_base_url=base_url,
-            database_url=f"sqlite+aiosqlite:///{database}",
+            database_url=database,
             rate_limit_per_second=0,  # Telegram's 30/s cap would measure the cap, not the bot
             checkin_tick_seconds=0,  # updates only: no check-ins in between
             log_level="WARNING",
@@ -127,7 +128,7 @@ async def serve(kind: str, base_url: str, database: str) -> None:
 
 async def seed(database: str, user_ids: Sequence[int], open_question: bool) -> None:
     """Onboarded reps; with open_question each waits for the answer to a settings question."""
-    storage = await open_storage(f"sqlite+aiosqlite:///{database}")
+    storage = await open_storage(database)
     try:
         for user_id in user_ids:
             profile = Profile(user_id, user_id, "de", "Europe/Berlin", onboarded=True)
@@ -143,7 +144,7 @@ async def start_bot(kind: str, base_url: str, database: str) -> asyncio.subproce
     env = {**os.environ, "PTB_TIMEDELTA": "true"}
     command = [sys.executable, "-m", "bench.updates", "serve", kind, base_url, database]
     if profile_dir := os.environ.get("BENCH_PROFILE"):
-        out = Path(profile_dir) / f"{Path(database).stem}.prof"
+        out = Path(profile_dir) / f"{kind}-{os.getpid()}-{time.monotonic_ns()}.prof"
         command[1:1] = ["-m", "cProfile", "-o", str(out)]
     return await asyncio.create_subprocess_exec(*command, env=env)
 
@@ -170,9 +171,23 @@ async def run_scenario(
     rounds: int,
     workdir: Path,
     index: int = 0,
+    server: str | None = None,
 ) -> Result:
     """Warm up, then a sequential latency run and a burst throughput run."""
-    database = str(workdir / f"{kind}-{scenario}.db")
+    async with fresh_database(server, workdir, f"{kind}_{scenario}") as database:
+        return await _run_scenario(sandbox, kind, scenario, updates, rounds, index, database)
+
+
+async def _run_scenario(
+    sandbox: Sandbox,
+    kind: str,
+    scenario: str,
+    updates: int,
+    rounds: int,
+    index: int,
+    database: str,
+) -> Result:
+    """One scenario on one bot and a fresh database (a URL)."""
     text = "8:30" if scenario == "answer" else "/help"
     # Fresh users for every run: the sandbox keeps each chat's history.
     first = FIRST_USER + index * 1_000_000 + (0 if kind == "echo" else 500_000)
@@ -240,7 +255,13 @@ def report(results: Sequence[Result]) -> str:
     return "\n".join(lines)
 
 
-async def measure(updates: int, rounds: int, scenarios: Sequence[str], repeat: int) -> list[Result]:
+async def measure(
+    updates: int,
+    rounds: int,
+    scenarios: Sequence[str],
+    repeat: int,
+    server: str | None = None,
+) -> list[Result]:
     """Run every scenario on both bots, alternating, `repeat` times; combine the runs."""
     runs: dict[tuple[str, str], list[Result]] = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -251,7 +272,7 @@ async def measure(updates: int, rounds: int, scenarios: Sequence[str], repeat: i
                         workdir = Path(tmp) / str(index)
                         workdir.mkdir(exist_ok=True)
                         result = await run_scenario(
-                            sandbox, kind, scenario, updates, rounds, workdir, index
+                            sandbox, kind, scenario, updates, rounds, workdir, index, server
                         )
                         runs.setdefault((kind, scenario), []).append(result)
     return [combine(r) for r in runs.values()]
@@ -268,14 +289,21 @@ def main(argv: Sequence[str] | None = None) -> None:
     p.add_argument("--rounds", type=int, default=300, help="exchanges in the latency run")
     p.add_argument("--repeat", type=int, default=3, help="runs per bot and scenario")
     p.add_argument("--scenario", action="append", choices=("help", "again", "answer"))
+    p.add_argument(
+        "--database-url",
+        help="a PostgreSQL server (postgresql://user@host:port/postgres) to create the "
+        "benchmark databases on; default TEST_DATABASE_URL, else SQLite files",
+    )
     opts = p.parse_args(args)
+    server = server_url(opts.database_url)
     scenarios = opts.scenario or ["help", "again", "answer"]
     print(
         f"python {sys.version.split()[0]}, {os.cpu_count()} cpus; {opts.updates} updates per "
         f"burst, {opts.rounds} sequential rounds, {opts.repeat} runs each (median run shown); "
-        f"real bot: CONCURRENT_UPDATES={os.environ.get('CONCURRENT_UPDATES', 'default')}"
+        f"real bot: CONCURRENT_UPDATES={os.environ.get('CONCURRENT_UPDATES', 'default')}, "
+        f"{'PostgreSQL' if server else 'SQLite'}"
     )
-    results = asyncio.run(measure(opts.updates, opts.rounds, scenarios, opts.repeat))
+    results = asyncio.run(measure(opts.updates, opts.rounds, scenarios, opts.repeat, server))
     print(report(results))
 
 

@@ -1,4 +1,4 @@
-"""Command line: `sales-coach run | demo | db upgrade | check-content`."""
+"""Command line: `sales-coach run | demo | db upgrade | db copy | check-content`."""
 
 from __future__ import annotations
 
@@ -38,11 +38,32 @@ def _fail(content: Content, error: SettingsError) -> int:
 
 
 def run(content: Content, settings: Settings) -> int:
-    """Run the real bot with long polling until Ctrl+C."""
+    """Run the real bot with long polling, or by webhook with WEBHOOK_URL, until Ctrl+C."""
     from bot.app import build_application
 
-    setup_logging(settings.log_level, settings.telegram_bot_token.get_secret_value())
+    webhook_secret = settings.webhook_secret
+    setup_logging(
+        settings.log_level,
+        settings.telegram_bot_token.get_secret_value(),
+        *([webhook_secret.get_secret_value()] if webhook_secret is not None else []),
+    )
     app = build_application(settings, content)
+    if settings.webhook_url is not None:
+        # Webhook mode: Telegram posts updates to WEBHOOK_URL; see bot/webhook.py.
+        from bot.webhook import run_webhook
+
+        run_webhook(
+            app,
+            settings,
+            lambda: _say(
+                content,
+                "running_webhook",
+                listen=settings.webhook_listen,
+                port=settings.webhook_port,
+                path=settings.webhook_route,
+            ),
+        )
+        return 0
     _say(content, "running")
     app.run_polling(allowed_updates=None, drop_pending_updates=False)
     return 0
@@ -87,6 +108,42 @@ async def db_upgrade(content: Content, settings: Settings) -> int:
     return 0
 
 
+async def db_copy(content: Content, source: str, target: str) -> int:
+    """Copy all data from one database into an empty one (e.g. SQLite to PostgreSQL)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.config import normalize_database_url
+    from bot.storage.copy import CopyError, copy_database, display_url
+
+    urls: list[str] = []
+    for option, value in (("--from", source), ("--to", target)):
+        try:
+            urls.append(normalize_database_url(value))
+        except ValueError:
+            return _fail(content, SettingsError(option, "url"))
+    try:
+        report = await copy_database(urls[0], urls[1])
+    except CopyError as exc:
+        text = content.text(operator_language(), f"operator.{exc.problem}", **exc.values)
+        print(text, file=sys.stderr)
+        return EXIT_CONFIG
+    except (SQLAlchemyError, OSError) as exc:
+        text = content.text(operator_language(), "operator.copy_failed", error=str(exc))
+        print(text, file=sys.stderr)
+        return 1
+    for table in report.tables:
+        _say(content, "copy_table", table=table.table, rows=table.rows)
+    _say(
+        content,
+        "copy_done",
+        rows=report.rows,
+        tables=len(report.tables),
+        source=display_url(urls[0]),
+        target=display_url(urls[1]),
+    )
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser with all subcommands."""
     p = argparse.ArgumentParser(prog="sales-coach", description="Sales Coach Bot")
@@ -98,7 +155,10 @@ def parser() -> argparse.ArgumentParser:
         "--language", choices=("de", "en"), default="de", help="the demo user's language"
     )
     db = sub.add_parser("db", help="database commands")
-    db.add_argument("action", choices=("upgrade",))
+    db.add_argument("action", choices=("upgrade", "copy"))
+    # `db copy` only: copy everything into an empty database (it refuses one that holds data).
+    db.add_argument("--from", dest="source", metavar="URL", help="copy: the database to read")
+    db.add_argument("--to", dest="target", metavar="URL", help="copy: the empty database to fill")
     sub.add_parser("check-content", help="load and validate every text under prompts/")
     return p
 
@@ -122,6 +182,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(demo(content, args.database, args.language))
         except KeyboardInterrupt:
             return 0
+    if args.command == "db" and args.action == "copy":
+        # No bot token needed: the two databases come from the command line.
+        if not args.source or not args.target:
+            parser().error("db copy needs --from URL and --to URL")
+        content = Content(content.texts, operator_language())
+        return asyncio.run(db_copy(content, args.source, args.target))
     try:
         settings = load_settings()
     except SettingsError as exc:

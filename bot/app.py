@@ -120,10 +120,11 @@ def build_application(
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        # overall_max_rate=0 lifts the overall cap but keeps the 429 retries.
+        # overall_max_rate=0 lifts the overall cap but keeps the 429 retries. With several
+        # processes on one token each takes its share (BOT_PROCESSES) of the overall rate.
         .rate_limiter(
             AIORateLimiter(
-                overall_max_rate=settings.rate_limit_per_second,
+                overall_max_rate=settings.rate_per_process,
                 max_retries=settings.rate_limit_retries,
             )
         )

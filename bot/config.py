@@ -16,6 +16,9 @@ from bot.coach.access import AccessMode
 
 # Telegram tokens are "<bot id>:<35 url-safe characters>"; accept a little slack in the length.
 TOKEN_PATTERN = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{30,64}$")
+# Telegram's secret_token for webhooks: 1-256 characters of A-Z, a-z, 0-9, _ and -.
+WEBHOOK_SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+WEBHOOK_PATH_PATTERN = re.compile(r"^/[A-Za-z0-9_\-./~]*$")
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/sales-coach.db"
 # The demo and the tests never reach Telegram, so a well-formed dummy token is enough.
 SANDBOX_TOKEN = "123456789:sandbox-token-for-local-use-only-0000"
@@ -27,6 +30,19 @@ _DRIVERS = {
     "postgresql": "postgresql+asyncpg",
     "postgresql+asyncpg": "postgresql+asyncpg",
 }
+
+
+def normalize_database_url(value: str) -> str:
+    """A database URL with our async driver (sqlite:// → sqlite+aiosqlite://, postgresql:// →
+    postgresql+asyncpg://); ValueError("url") for anything else (DATABASE_URL, `db copy`)."""
+    try:
+        url = make_url(value.strip())
+    except ArgumentError as exc:
+        raise ValueError("url") from exc
+    driver = _DRIVERS.get(url.drivername)
+    if driver is None:
+        raise ValueError("url")
+    return url.set(drivername=driver).render_as_string(hide_password=False)
 
 
 class SettingsError(Exception):
@@ -72,6 +88,9 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     # Telegram allows about 30 messages per second overall; 0 switches the limiter off.
     rate_limit_per_second: float = Field(default=30.0, ge=0)
+    # Bot processes sharing one bot token (and one database): each one sends at most
+    # RATE_LIMIT_PER_SECOND / BOT_PROCESSES, so together they stay within Telegram's limit.
+    bot_processes: int = Field(default=1, ge=1, le=64)
     # Seconds to wait for Telegram to answer a request before giving it up as timed out.
     telegram_timeout: float = Field(default=10.0, gt=0, le=120)
     # Updates of different chats handled at once; one chat's updates always run in order.
@@ -96,6 +115,17 @@ class Settings(BaseSettings):
     # Seconds to wait for a transcript; after that the rep gets the length feedback without it.
     stt_timeout: float = Field(default=30.0, gt=0, le=300)
 
+    # Webhook mode, off unless WEBHOOK_URL is set (then long polling is off): the public
+    # https:// address Telegram posts updates to, usually a reverse proxy with TLS in front
+    # of WEBHOOK_LISTEN:WEBHOOK_PORT. WEBHOOK_SECRET is then required: Telegram sends it in
+    # every request's X-Telegram-Bot-Api-Secret-Token header and others are refused.
+    webhook_url: AnyHttpUrl | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_listen: str = Field(default="0.0.0.0", min_length=1, max_length=255)
+    webhook_port: int = Field(default=8080, ge=1, le=65535)
+    # The path the local server answers updates on; by default the path of WEBHOOK_URL.
+    webhook_path: str | None = None
+
     @field_validator("telegram_bot_token")
     @classmethod
     def _token_shape(cls, value: SecretStr) -> SecretStr:
@@ -106,14 +136,7 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _database_url(cls, value: str) -> str:
-        try:
-            url = make_url(value.strip())
-        except ArgumentError as exc:
-            raise ValueError("url") from exc
-        driver = _DRIVERS.get(url.drivername)
-        if driver is None:
-            raise ValueError("url")
-        return url.set(drivername=driver).render_as_string(hide_password=False)
+        return normalize_database_url(value)
 
     @field_validator("default_timezone")
     @classmethod
@@ -124,7 +147,14 @@ class Settings(BaseSettings):
             raise ValueError("timezone") from exc
         return value.strip()
 
-    @field_validator("stt_base_url", "stt_api_key", mode="before")
+    @field_validator(
+        "stt_base_url",
+        "stt_api_key",
+        "webhook_url",
+        "webhook_secret",
+        "webhook_path",
+        mode="before",
+    )
     @classmethod
     def _blank_is_unset(cls, value: Any) -> Any:
         # STT_BASE_URL= in a .env file means "no transcription", not a broken URL.
@@ -147,6 +177,49 @@ class Settings(BaseSettings):
     @classmethod
     def _upper(cls, value: Any) -> Any:
         return value.strip().upper() if isinstance(value, str) else value
+
+    @property
+    def rate_per_process(self) -> float:
+        """This process's share of RATE_LIMIT_PER_SECOND (0: no limit)."""
+        return self.rate_limit_per_second / self.bot_processes
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_https(cls, value: AnyHttpUrl | None) -> AnyHttpUrl | None:
+        # Telegram only posts to https:// addresses.
+        if value is not None and value.scheme != "https":
+            raise ValueError("https")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        secret = value.get_secret_value().strip()
+        if not WEBHOOK_SECRET_PATTERN.match(secret):
+            raise ValueError("secret")
+        return SecretStr(secret)
+
+    @field_validator("webhook_path")
+    @classmethod
+    def _webhook_path(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        path = value.strip()
+        if not path.startswith("/"):
+            path = "/" + path
+        if not WEBHOOK_PATH_PATTERN.match(path):
+            raise ValueError("path")
+        return path
+
+    @property
+    def webhook_route(self) -> str:
+        """The path the webhook server takes updates on: WEBHOOK_PATH or WEBHOOK_URL's path."""
+        if self.webhook_path:
+            return self.webhook_path
+        path = self.webhook_url.path if self.webhook_url is not None else None
+        return path or "/"
 
     @property
     def database(self) -> URL:
@@ -183,6 +256,8 @@ def load_settings(**overrides: Any) -> Settings:
             problem = "token"
         elif field == "default_timezone":
             problem = "timezone"
+        elif field in {"webhook_url", "webhook_secret"}:
+            problem = field
         elif field in {
             "database_url",
             "telegram_api_base_url",
@@ -198,4 +273,7 @@ def load_settings(**overrides: Any) -> Settings:
     ):
         # Nobody could use the bot: say so at start, not by refusing everyone.
         raise SettingsError(env_name("allowed_user_ids"), "allowlist_empty")
+    if settings.webhook_url is not None and settings.webhook_secret is None:
+        # Without the secret anybody who finds the address could post updates.
+        raise SettingsError(env_name("webhook_secret"), "webhook_secret_missing")
     return settings

@@ -68,12 +68,13 @@ class PrivateFormatter(logging.Formatter):
         return "".join(_exception_lines(error, {id(error)})).rstrip("\n")
 
 
-def setup_logging(level: str, token: str) -> None:
+def setup_logging(level: str, token: str, *secrets: str) -> None:
     """Log to stderr at `level`, with the token and its secret part redacted everywhere, and
-    without message texts or contact data (see PAYLOAD_LOGGERS and PrivateFormatter)."""
+    without message texts or contact data (see PAYLOAD_LOGGERS and PrivateFormatter).
+    Further `secrets` (the webhook secret) are redacted the same way."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(PrivateFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(RedactSecrets([token, token.partition(":")[2]]))
+    handler.addFilter(RedactSecrets([token, token.partition(":")[2], *secrets]))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

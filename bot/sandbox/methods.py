@@ -71,6 +71,8 @@ _CHAT_ACTIONS = frozenset(
     }
 )
 _COMMAND_RE = re.compile(r"[a-z0-9_]{1,32}")
+# setWebhook secret_token: 1-256 characters of A-Z, a-z, 0-9, _ and -
+SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 _MEDIA_KINDS = ("photo", "document", "voice", "audio", "video", "animation")
 
 
@@ -318,6 +320,10 @@ class BotApi:
         url = p.get_str("url") or ""
         if url and not url.lower().startswith("https://"):
             raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+        secret = p.get_str("secret_token") or ""
+        if secret and not SECRET_TOKEN.fullmatch(secret):
+            raise bad_request("bad webhook: secret token contains unallowed characters")
+        self.world.webhook_secret = secret
         if p.get_bool("drop_pending_updates"):
             self.world.drop_pending_updates()
         self.world.webhook = {"url": url}
@@ -331,6 +337,7 @@ class BotApi:
         if p.get_bool("drop_pending_updates"):
             self.world.drop_pending_updates()
         self.world.webhook = {"url": ""}
+        self.world.webhook_secret = ""
         return True
 
     async def get_webhook_info(self, p: Params, bot_id: int) -> JSONDict:

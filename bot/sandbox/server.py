@@ -227,6 +227,11 @@ class Sandbox:
         return dict(self._world.webhook)
 
     @property
+    def webhook_secret(self) -> str:
+        """The secret_token of the last setWebhook ("" if none)."""
+        return self._world.webhook_secret
+
+    @property
     def pending_updates(self) -> int:
         """Queued updates the bot has not confirmed yet."""
         return self._world.pending_updates

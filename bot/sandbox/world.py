@@ -132,6 +132,8 @@ class World:
         self.descriptions: dict[tuple[str, str], str] = {}
         self.menu_buttons: dict[int | None, JSONDict] = {}
         self.webhook: JSONDict = {"url": ""}
+        # setWebhook's secret_token (getWebhookInfo never shows it, as in Telegram)
+        self.webhook_secret = ""
 
         self.calls: list[RecordedCall] = []
         self.calls_by_method: dict[str, list[RecordedCall]] = {}

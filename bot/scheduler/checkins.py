@@ -102,6 +102,45 @@ class _Confirmations:
         await future
 
 
+class _Lease:
+    """Keeps a tick's unconfirmed claims this process's while a long fan-out drains.
+
+    All of a tick's claims carry the tick's `now` as claimed_at. A fan-out slower than the
+    lease (thousands of reps at a per-process rate limit) would let another process reclaim
+    claims still waiting in this queue, and both would send. So once a third of the lease has
+    passed, the next sender renews every claim not yet confirmed (one guarded UPDATE); a claim
+    another process took meanwhile is not renewed, and this process drops it unsent.
+    """
+
+    def __init__(self, deps: Deps, ids: Sequence[int], stamp: datetime, lease: timedelta) -> None:
+        self._deps = deps
+        self._open = set(ids)
+        self._lost: set[int] = set()
+        self._stamp = stamp
+        self._every = lease.total_seconds() / 3
+        self._renewed = asyncio.get_running_loop().time()
+        self._lock = asyncio.Lock()
+
+    async def keep(self, claim_id: int) -> bool:
+        """Renew the open claims when due; False if this one is no longer ours."""
+        loop = asyncio.get_running_loop()
+        if loop.time() - self._renewed >= self._every:
+            async with self._lock:
+                if loop.time() - self._renewed >= self._every:
+                    stamp = max(self._deps.clock(), self._stamp)
+                    store = self._deps.storage.checkins
+                    kept = await store.renew(sorted(self._open), self._stamp, stamp)
+                    self._lost |= self._open - kept
+                    self._open &= kept
+                    self._stamp = stamp
+                    self._renewed = loop.time()
+        return claim_id not in self._lost
+
+    def done(self, claim_id: int) -> None:
+        """The claim is confirmed (or given up): no more renewals for it."""
+        self._open.discard(claim_id)
+
+
 class Checkins:
     """Runs the check-in ticks of one bot process."""
 
@@ -193,6 +232,7 @@ class Checkins:
         for job in jobs:
             queue.put_nowait(job)
         confirmations = _Confirmations(self._deps)
+        lease = _Lease(self._deps, [job.claim.id for job in jobs], now, self._lease)
         principles = await self._recent_principles(jobs, now)
         facts = await self._morning_facts(jobs, now)
 
@@ -200,12 +240,16 @@ class Checkins:
             while not queue.empty():
                 job = queue.get_nowait()
                 try:
+                    if not await lease.keep(job.claim.id):
+                        continue  # the lease ran out and another process took it over
                     await self._deliver(job, now, report, confirmations, principles, facts)
                 except Exception as exc:
                     # One rep's broken data must not stop the others' check-ins.
                     log.exception("check-in failed: kind=%s", job.claim.key.kind)
                     report.failed += 1
                     report.errors.append(type(exc).__name__)
+                finally:
+                    lease.done(job.claim.id)
 
         await asyncio.gather(*(worker() for _ in range(min(self._concurrency, len(jobs)))))
 
@@ -359,7 +403,8 @@ class Checkins:
         if item is None and job.claim.key.kind.startswith(ITEM_PREFIX):
             item = await self._item_for(job.claim)
         if item is not None:
-            await self._deps.storage.checkins.close_items([item.id], now)
+            # Guarded by due_at: a reminder moved while this one was sent stays open.
+            await self._deps.storage.checkins.close_item(item.id, item.due_at, now)
 
 
 def _key(user_id: int, slot: plan.Slot) -> DeliveryKey:

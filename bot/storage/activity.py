@@ -105,8 +105,13 @@ _LAST_EVENT = (
     .order_by(activity_events.c.id.desc())
     .limit(1)
 )
+# Guarded by undone = false: two undos racing for the same event (two processes on
+# PostgreSQL, READ COMMITTED) both read it, but only one UPDATE matches; the other waits for
+# it, re-checks the row, gets rowcount 0 and takes nothing back.
 _MARK_UNDONE = (
-    update(activity_events).where(activity_events.c.id == bindparam("event_id")).values(undone=True)
+    update(activity_events)
+    .where(activity_events.c.id == bindparam("event_id"), activity_events.c.undone.is_(False))
+    .values(undone=True)
 )
 _LAST_AUDIT = (
     select(audits)
@@ -246,6 +251,9 @@ class ActivityRepository:
             if event is None:
                 return None
             undone = _counts(event)
+            # Take the event first: whoever marks it undone subtracts it, exactly once.
+            if (await conn.execute(_MARK_UNDONE, {"event_id": event.id})).rowcount == 0:
+                return None
             params = {
                 "key_user": user_id,
                 "key_day": day,
@@ -257,8 +265,9 @@ class ActivityRepository:
                 params["expected"] = expected_version
             result = await conn.execute(statement, params)
             if result.rowcount == 0:
+                # The day changed meanwhile (version guard): roll back the mark as well.
+                await conn.rollback()
                 return None
-            await conn.execute(_MARK_UNDONE, {"event_id": event.id})
             row = (await conn.execute(_GET_DAY, {"user_id": user_id, "day": day})).one()
         return _record(row), undone
 

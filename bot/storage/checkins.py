@@ -125,6 +125,21 @@ _RECLAIM = (
     )
     .values(claimed_at=bindparam("new_claimed_at"), attempts=deliveries.c.attempts + 1)
 )
+# Several processes on PostgreSQL (READ COMMITTED): a second UPDATE of a row another open
+# transaction changed waits for it, then re-checks its WHERE on the committed row. So when two
+# processes reclaim (or renew) the same claim, exactly one matches claimed_at = old and gets
+# rowcount 1 / the row RETURNED; the other sees the new claimed_at and gets 0 (asyncpg reports
+# the row count from the "UPDATE n" command tag). SQLite serialises writers anyway.
+_RENEW = (
+    update(deliveries)
+    .where(
+        deliveries.c.id.in_(bindparam("ids", expanding=True)),
+        deliveries.c.status == CLAIMED,
+        deliveries.c.claimed_at == bindparam("old_claimed_at"),
+    )
+    .values(claimed_at=bindparam("new_claimed_at"))
+    .returning(deliveries.c.id)
+)
 _ACTIVE = select(users).where(users.c.active.is_(True), users.c.onboarded.is_(True))
 
 
@@ -246,7 +261,9 @@ class CheckinRepository:
         query = (
             select(deliveries)
             .where(deliveries.c.status == CLAIMED, deliveries.c.claimed_at < now - lease)
-            .order_by(deliveries.c.claimed_at)
+            # Rows are locked in one order (id breaks ties) so that two processes reclaiming
+            # overlapping rows in one transaction each wait rather than deadlock.
+            .order_by(deliveries.c.claimed_at, deliveries.c.id)
             .limit(limit)
         )
         taken: list[Claim] = []
@@ -265,6 +282,17 @@ class CheckinRepository:
                     key = DeliveryKey(row.user_id, row.kind, row.ref, row.local_date)
                     taken.append(Claim(row.id, key, row.attempts + 1))
         return taken
+
+    async def renew(self, ids: Sequence[int], old: datetime, new: datetime) -> set[int]:
+        """Extend the lease of claims still ours (claimed at `old`); returns the ids kept."""
+        kept: set[int] = set()
+        if not ids:
+            return kept
+        async with self._engine.begin() as conn:
+            for chunk in _chunks(sorted(ids)):
+                params = {"ids": list(chunk), "old_claimed_at": old, "new_claimed_at": new}
+                kept.update(int(r.id) for r in await conn.execute(_RENEW, params))
+        return kept
 
     async def morning_facts(
         self, days: Mapping[int, tuple[date | None, date]]
@@ -348,6 +376,24 @@ class CheckinRepository:
         async with self._engine.connect() as conn:
             rows = (await conn.execute(query)).all()
         return [_due_item(row) for row in rows]
+
+    async def close_item(self, item_id: int, due_at: datetime, now: datetime) -> bool:
+        """Mark one sent reminder as dealt with, unless it was moved meanwhile; True if closed.
+
+        The guard on due_at keeps a reminder the rep moved (put_due) while this one was being
+        sent open for its new time, whichever process sent the old one.
+        """
+        query = (
+            update(due_items)
+            .where(
+                due_items.c.id == item_id,
+                due_items.c.due_at == due_at,
+                due_items.c.done_at.is_(None),
+            )
+            .values(done_at=now)
+        )
+        async with self._engine.begin() as conn:
+            return bool((await conn.execute(query)).rowcount)
 
     async def close_items(self, ids: Sequence[int], now: datetime) -> None:
         """Mark reminders as dealt with."""
