@@ -148,7 +148,7 @@ def parser() -> argparse.ArgumentParser:
     """The argument parser with all subcommands."""
     p = argparse.ArgumentParser(prog="sales-coach", description="Sales Coach Bot")
     sub = p.add_subparsers(dest="command", required=True)
-    sub.add_parser("run", help="run the bot with long polling (needs TELEGRAM_BOT_TOKEN)")
+    sub.add_parser("run", help="run the bot: long polling, or a webhook when WEBHOOK_URL is set")
     d = sub.add_parser("demo", help="chat with the bot in this terminal, no Telegram needed")
     d.add_argument("--database", type=Path, default=DEMO_DATABASE, help="SQLite file for the demo")
     d.add_argument(
