@@ -363,3 +363,20 @@ async def test_a_vacation_neither_breaks_nor_extends_the_streak_in_today(
     harness.clock.now = at(30, 9)
     user.send_command("today")
     assert "Serie: 3 Tage" in (await user.next_message()).text, "Wednesday to Friday paused"
+
+
+async def test_a_send_that_times_out_is_retried_and_the_fan_out_goes_on(harness: Harness) -> None:
+    await harness.stop()
+    harness.settings = harness.settings.model_copy(update={"telegram_timeout": 0.5})
+    await harness.start()
+    for user_id in (4200, 4201, 4202):
+        await rep(harness, user_id)
+    # The first try to 4201 hangs past the timeout; the retry goes through.
+    harness.sandbox.faults.add("sendMessage", delay=2.0, chat_id=4201, times=1)
+    report = await tick(harness, at(24, 7, 0))
+    assert report.sent == 3
+    assert report.failed == 0
+    for user_id in (4200, 4201, 4202):
+        assert (await statuses(harness, user_id))["morning:2026-11-24"] == "sent"
+    # Telegram may have delivered the timed-out try too: at most one extra copy, never more.
+    assert 1 <= len(harness.user(4201).messages) <= 2
