@@ -44,6 +44,28 @@ _DE_COMPOUND: Final = re.compile(
 # People on phones often drop the umlaut instead of writing "ue"/"oe".
 _DE_BARE_UMLAUT: Final = (("funf", "fuenf"), ("zwolf", "zwoelf"))
 
+# Month names as folded text ("maerz", "march", "mrz") → month number, German and English.
+MONTHS: Final = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("jan", "januar", "january", "jaenner", "janner"),
+            ("feb", "februar", "february", "febr"),
+            ("mar", "maer", "maerz", "marz", "march", "mrz"),
+            ("apr", "april"),
+            ("mai", "may"),
+            ("jun", "juni", "june"),
+            ("jul", "juli", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("okt", "oct", "oktober", "october"),
+            ("nov", "november"),
+            ("dez", "dec", "dezember", "december"),
+        ),
+        start=1,
+    )
+    for name in names
+}
 EN_ONES: Final = {
     "zero": 0,
     "one": 1,

@@ -30,7 +30,7 @@ from types import MappingProxyType
 from typing import Final, Literal
 from zoneinfo import ZoneInfo
 
-from bot.coach._text import fold, number_word
+from bot.coach._text import MONTHS, fold, number_word
 from bot.coach.calendar import WorkCalendar, local_date
 from bot.coach.profile import CHECKIN_KINDS, CheckinKind, Schedule
 from bot.coach.weekdays import parse_weekdays
@@ -312,27 +312,6 @@ _UNITS: Final = {
     **dict.fromkeys(("w", "wk", "wks", "week", "weeks", "woche", "wochen", "wo"), "week"),
     **dict.fromkeys(("month", "months", "monat", "monate", "monaten"), "month"),
 }
-_MONTHS: Final = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("jan", "januar", "january", "jaenner", "janner"),
-            ("feb", "februar", "february", "febr"),
-            ("mar", "maer", "maerz", "marz", "march", "mrz"),
-            ("apr", "april"),
-            ("mai", "may"),
-            ("jun", "juni", "june"),
-            ("jul", "juli", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("okt", "oct", "oktober", "october"),
-            ("nov", "november"),
-            ("dez", "dec", "dezember", "december"),
-        ),
-        start=1,
-    )
-    for name in names
-}
 _ORDINAL: Final = frozenset({"st", "nd", "rd", "th"})
 _NUM: Final = r"([0-9]{1,2})"
 _YEAR: Final = r"([0-9]{2}|[0-9]{4})"
@@ -468,8 +447,8 @@ def parse_pause_until(text: str, today: date, lang: str) -> date | None:
         return None
     for pattern, day_group, month_group in ((_DAY_MONTH, 1, 2), (_MONTH_DAY, 2, 1)):
         match = pattern.fullmatch(joined)
-        if match and match.group(month_group) in _MONTHS:
-            month = _MONTHS[match.group(month_group)]
+        if match and match.group(month_group) in MONTHS:
+            month = MONTHS[match.group(month_group)]
             return _day_month(int(match.group(day_group)), month, match.group(3), today)
     if (match := _AMOUNT.fullmatch(joined)) and match.group(2) in _UNITS:
         count = _amount(match.group(1))

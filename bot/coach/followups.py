@@ -27,7 +27,7 @@ from types import MappingProxyType
 from typing import Final, Literal, get_args
 from zoneinfo import ZoneInfo
 
-from bot.coach._text import fold, number_word
+from bot.coach._text import MONTHS, fold, number_word
 from bot.coach.calendar import WorkCalendar, local_date
 from bot.coach.weekdays import parse_weekdays
 
@@ -383,27 +383,6 @@ _UNITS: Final = {
     **dict.fromkeys(("year", "years", "jahr", "jahre", "jahren", "yr", "yrs"), "year"),
 }
 _HALF: Final = frozenset({"halbes", "halben", "half"})
-_MONTHS: Final = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("jan", "januar", "january", "jaenner", "janner"),
-            ("feb", "februar", "february", "febr"),
-            ("mar", "maer", "maerz", "marz", "march", "mrz"),
-            ("apr", "april"),
-            ("mai", "may"),
-            ("jun", "juni", "june"),
-            ("jul", "juli", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("okt", "oct", "oktober", "october"),
-            ("nov", "november"),
-            ("dez", "dec", "dezember", "december"),
-        ),
-        start=1,
-    )
-    for name in names
-}
 # Which day of a month "Anfang März", "Mitte März" and "Ende März" mean; the month alone is
 # its first day.
 _PART_OF_MONTH: Final = {
@@ -581,14 +560,14 @@ def _parse(text: str, today: date, lang: str) -> ParsedDate:
         return ParsedDate(problem="no_such_date")
     for pattern, day_group, month_group in ((_DAY_MONTH, 1, 2), (_MONTH_DAY, 2, 1)):
         match = pattern.fullmatch(joined)
-        if match and match.group(month_group) in _MONTHS:
-            month = _MONTHS[match.group(month_group)]
+        if match and match.group(month_group) in MONTHS:
+            month = MONTHS[match.group(month_group)]
             return _dated(int(match.group(day_group)), month, match.group(3), today)
-    if (match := _MONTH_ONLY.fullmatch(joined)) and match.group(2) in _MONTHS:
+    if (match := _MONTH_ONLY.fullmatch(joined)) and match.group(2) in MONTHS:
         lead = match.group(1)
         which = "start" if lead is None or lead in _NEXT else _PART_OF_MONTH.get(lead)
         if which is not None:
-            return _month_part(_MONTHS[match.group(2)], which, match.group(3), today)
+            return _month_part(MONTHS[match.group(2)], which, match.group(3), today)
     return _relative(tokens, joined, today)
 
 
