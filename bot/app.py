@@ -60,6 +60,8 @@ COMMANDS: tuple[str, ...] = (
 # The retention job runs daily, the first time a few minutes after the start.
 RETENTION_INTERVAL = timedelta(days=1)
 RETENTION_FIRST = timedelta(minutes=5)
+# How often the reps' "last seen" times noted in memory are written.
+SEEN_FLUSH_INTERVAL = timedelta(minutes=1)
 
 # Connections beyond the concurrent updates, for the scheduler and the error handler.
 POOL_HEADROOM = 2
@@ -108,6 +110,7 @@ def build_application(
         try:
             if deps.speech is not None:
                 await deps.speech.close()
+            await deps.storage.access.flush_seen()
         finally:
             await deps.close_storage()
 
@@ -196,10 +199,15 @@ def start_retention(app: App, deps: Deps, settings: Settings) -> Retention:
     async def expire(_context: object) -> None:
         await retention.expire(deps.clock())
 
-    if settings.retention_days > 0 and app.job_queue is not None:
-        app.job_queue.run_repeating(
-            expire, interval=RETENTION_INTERVAL, first=RETENTION_FIRST, name="retention"
-        )
+    async def flush_seen(_context: object) -> None:
+        await deps.storage.access.flush_seen()
+
+    if app.job_queue is not None:
+        app.job_queue.run_repeating(flush_seen, interval=SEEN_FLUSH_INTERVAL, name="last-seen")
+        if settings.retention_days > 0:
+            app.job_queue.run_repeating(
+                expire, interval=RETENTION_INTERVAL, first=RETENTION_FIRST, name="retention"
+            )
     return retention
 
 

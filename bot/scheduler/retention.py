@@ -27,6 +27,7 @@ class Retention:
         if cutoff is None:
             return []
         storage = self._deps.storage
+        await storage.access.flush_seen()  # judge by what this process saw too
         expired = await storage.data.expired(cutoff)
         for user_id in expired:
             await storage.data.erase(user_id)

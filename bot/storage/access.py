@@ -83,6 +83,9 @@ class AccessRepository:
         self._cache: OrderedDict[int, Member | None] | None = OrderedDict() if cache else None
         # The UTC day each user was last marked seen by this process: one write a day at most.
         self._seen: dict[int, str] = {}
+        # "Last seen" times not written yet: flush_seen writes them in one transaction, so no
+        # update has to wait for a write just because it is a rep's first one of the day.
+        self._pending_seen: dict[int, datetime] = {}
 
     def _remember(self, user_id: int, member: Member | None) -> None:
         if self._cache is None:
@@ -97,6 +100,7 @@ class AccessRepository:
         if self._cache is not None:
             self._cache.pop(user_id, None)
         self._seen.pop(user_id, None)
+        self._pending_seen.pop(user_id, None)
 
     async def warm_cache(self) -> int:
         """Read the grants of the most recently active reps (and that the others have none)
@@ -159,15 +163,29 @@ class AccessRepository:
         return member
 
     async def seen(self, user_id: int, now: datetime) -> None:
-        """Note that the user was active: written at most once per UTC day and process."""
+        """Note that the user was active, at most once per UTC day and process (see flush_seen)."""
         day = now.date().isoformat()
         if self._seen.get(user_id) == day:
             return
         self._seen[user_id] = day
-        async with self._engine.begin() as conn:
-            await conn.execute(_SEEN, {"member_id": user_id, "now": now})
+        self._pending_seen[user_id] = now
         if self._cache is not None and (cached := self._cache.get(user_id)) is not None:
             self._cache[user_id] = replace(cached, last_seen_at=now)
+
+    async def flush_seen(self) -> int:
+        """Write the pending "last seen" times in one transaction; returns how many."""
+        pending, self._pending_seen = self._pending_seen, {}
+        if not pending:
+            return 0
+        rows = [{"member_id": user_id, "now": at} for user_id, at in pending.items()]
+        try:
+            async with self._engine.begin() as conn:
+                await conn.execute(_SEEN, rows)
+        except BaseException:
+            # Kept for the next flush; a newer time noted meanwhile wins.
+            self._pending_seen = {**pending, **self._pending_seen}
+            raise
+        return len(rows)
 
     async def has_admin(self) -> bool:
         """Whether any user holds the admin role in the database."""

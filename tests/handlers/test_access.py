@@ -297,6 +297,7 @@ async def test_open_mode_records_who_started(harness: Harness) -> None:
     rep = harness.user(7_100_080, "de")
     rep.send_command("start")
     await rep.next_message()
+    await harness.storage.access.flush_seen()
     member = await harness.storage.access.member(rep.id)
     assert member is not None
     assert member.role == REP
@@ -329,3 +330,13 @@ async def test_a_failing_access_check_lets_nothing_through(harness: Harness) -> 
     await user.wait_for(lambda: harness.errors)
     assert await harness.storage.users.get(user.id) is None, "onboarding never started"
     assert user.unread == []
+
+
+async def test_last_seen_is_written_at_shutdown_at_the_latest(harness: Harness) -> None:
+    rep = harness.user(7_100_081, "de")
+    rep.send_command("start")
+    await rep.next_message()
+    await harness.restart()  # nothing flushed it before: the shutdown must
+    member = await harness.storage.access.member(rep.id)
+    assert member is not None
+    assert member.last_seen_at is not None

@@ -82,10 +82,13 @@ async def test_seen_writes_at_most_once_a_day(storage: Storage) -> None:
     await storage.access.grant(7, REP, NOW)
     await storage.access.seen(7, NOW)
     await storage.access.seen(7, NOW + timedelta(hours=3))
+    assert await storage.access.flush_seen() == 1
+    assert await storage.access.flush_seen() == 0, "nothing new to write"
     member = await storage.access.member(7)
     assert member is not None
     assert member.last_seen_at == NOW
     await storage.access.seen(7, NOW + timedelta(days=1))
+    await storage.access.flush_seen()
     member = await storage.access.member(7)
     assert member is not None
     assert member.last_seen_at == NOW + timedelta(days=1)
@@ -100,6 +103,7 @@ async def test_expired_finds_inactive_profiles_and_stale_grants(storage: Storage
     await _profile(storage, 101, NOW)
     await storage.access.grant(101, REP, NOW)
     await storage.access.seen(101, NOW + timedelta(days=200))
+    await storage.access.flush_seen()
     await storage.access.grant(102, REP, NOW)  # a grant without a profile
     cutoff = NOW + timedelta(days=100)
     assert await storage.data.expired(cutoff) == [100, 102]
