@@ -110,7 +110,6 @@ def build_application(
         try:
             if deps.speech is not None:
                 await deps.speech.close()
-            await deps.storage.access.flush_seen()
         finally:
             await deps.close_storage()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -29,6 +30,8 @@ from bot.config import Settings
 from bot.content import Content
 from bot.speech import SpeechClient
 from bot.storage import FlowState, Storage
+
+log = logging.getLogger(__name__)
 
 Context = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]
 DEPS_KEY = "deps"
@@ -91,9 +94,16 @@ class Deps:
         self._storage = storage
 
     async def close_storage(self) -> None:
-        """Close the storage, if open."""
+        """Close the storage, if open, after writing what it still holds only in memory."""
         storage, self._storage = self._storage, None
-        if storage is not None:
+        if storage is None:
+            return
+        try:
+            await storage.access.flush_seen()
+        except Exception:
+            # A failing database must not keep the bot from shutting down.
+            log.warning("last-seen times not written at shutdown", exc_info=True)
+        finally:
             await storage.close()
 
 
