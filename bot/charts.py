@@ -6,21 +6,17 @@ import functools
 import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Final
-
-# Figure and the Agg canvas directly, never pyplot: no global figure state, so charts can be
-# drawn in worker threads, and importing this module selects no backend for anyone else.
-from matplotlib import font_manager
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ft2font import FT2Font
-from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from typing import TYPE_CHECKING, Final
 
 from bot.coach.activity import METRICS
 from bot.coach.streaks import DayStat
+
+# matplotlib (with numpy) is imported on the first chart, not with this module: it would
+# double the bot's start-up time and add some 40 MB to every process that never draws one.
+# Figure and the Agg canvas directly, never pyplot: no global figure state, so charts can be
+# drawn in worker threads, and importing matplotlib selects no backend for anyone else.
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 HIT: Final = "#2e9d5b"
 MISS: Final = "#b9c3cd"
@@ -53,6 +49,9 @@ class ChartLabels:
 
 @functools.cache
 def _glyphs() -> frozenset[int]:
+    from matplotlib import font_manager
+    from matplotlib.ft2font import FT2Font
+
     path = font_manager.findfont(font_manager.FontProperties(family=_FONT))
     return frozenset(FT2Font(path).get_charmap())
 
@@ -96,6 +95,8 @@ def _value(amounts: Mapping[str, int], metric: str) -> int:
 
 
 def _panel(ax: Axes, days: Sequence[DayStat], metric: str, title: str) -> None:
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
     xs = list(range(len(days)))
     actual = [_value(stat.actual, metric) for stat in days]
     targets = [_value(stat.target, metric) for stat in days]
@@ -138,6 +139,11 @@ def _panel(ax: Axes, days: Sequence[DayStat], metric: str, title: str) -> None:
 
 def week_chart(days: Sequence[DayStat], labels: ChartLabels) -> bytes:
     """A PNG of 2×2 panels (dials, conversations, appointments, contacts) over the days."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
     figure = Figure(figsize=SIZE_INCHES, dpi=DPI, facecolor="white")
     FigureCanvasAgg(figure)
     # Fixed margins instead of a layout engine: the size never changes, and measuring every
