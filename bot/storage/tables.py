@@ -137,6 +137,20 @@ activity_events = Table(
     Index("ix_activity_events_user_day", "user_id", "day"),
 )
 
+# Button taps that record something (bot.storage.taps.claim_tap): one row per callback query,
+# so a redelivered query counts once and a double tap on one button (same origin, within a
+# second or two) counts once. Rows older than a day are pruned by the guard.
+taps = Table(
+    "taps",
+    metadata,
+    _owner(primary_key=True),
+    Column("tap_id", String(64), primary_key=True),
+    Column("origin", String(160), nullable=False),
+    Column("counted", Boolean, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Index("ix_taps_user_origin", "user_id", "origin", "created_at"),
+)
+
 # Results of the prospecting self-check, kept so a retake can show the change.
 audits = Table(
     "audits",

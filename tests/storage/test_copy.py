@@ -26,6 +26,7 @@ from bot.storage.engine import create_engine
 from bot.storage.migrate import downgrade, revisions
 from bot.storage.pitches import RehearsalPlan
 from bot.storage.tables import metadata
+from bot.storage.taps import claim_tap, tap_origin
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 TODAY = date(2026, 11, 23)
@@ -60,6 +61,9 @@ async def fill(storage: Storage) -> None:
                 now=NOW,
                 target_dials=40,
             )
+        async with storage.engine.begin() as conn:
+            origin = tap_origin(user_id, 40, "t:d:0:261123")
+            await claim_tap(conn, user_id=user_id, tap_id=f"q{user_id}", origin=origin, now=NOW)
         await storage.activity.add_audit(user_id, {"q1": 3}, 70, DailyTargets(30, 8, 2, 4), NOW)
         await storage.drills.record(user_id, "too_expensive", 0.5, TODAY, 80, NOW)
         await storage.checkins.add_pause(
