@@ -19,6 +19,16 @@ Node = TypeAliasType("Node", "str | list[str] | dict[str, Node]")
 _FILE = TypeAdapter(dict[str, Node])
 
 
+# libyaml's parser reads our own files ten times faster than the pure-Python one: a tenth of
+# a start-up. The same safe constructor builds the values either way.
+_SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def read_yaml(text: str) -> Any:
+    """Parse one of our own YAML files (prompts/), with libyaml when it is installed."""
+    return yaml.load(text, Loader=_SAFE_LOADER)
+
+
 class ContentError(Exception):
     """The prompts are incomplete or malformed; the message says where."""
 
@@ -111,7 +121,7 @@ def _load_language(folder: Path) -> dict[str, str | tuple[str, ...]]:
         raise ContentError(f"{folder}: no .yaml files")
     for path in files:
         try:
-            data = _FILE.validate_python(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+            data = _FILE.validate_python(read_yaml(path.read_text(encoding="utf-8")) or {})
         except (yaml.YAMLError, ValidationError) as exc:
             raise ContentError(f"{path}: {exc}") from None
         texts.update(_flatten(path.stem, data))

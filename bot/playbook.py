@@ -30,7 +30,7 @@ from bot.coach._text import fold
 from bot.coach.drill import Rubric
 from bot.coach.objections import Category, Entry, Playbook
 from bot.coach.pitch import PitchRubric
-from bot.content import DEFAULT_PROMPTS, ContentError
+from bot.content import DEFAULT_PROMPTS, ContentError, read_yaml
 
 LANGUAGES: Final = ("de", "en")
 PLAYBOOK_FILE: Final = Path("playbook") / "objections.yaml"
@@ -255,7 +255,7 @@ def _describe(problems: Iterable[Problem]) -> str:
 
 def _read_yaml(path: Path) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return read_yaml(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise PlaybookFileError(f"{path}: {exc}") from None
 
