@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import time
+from itertools import pairwise
 from typing import Final
 
 from bot.coach._text import EN_ONES, EN_TENS, fold, number_word
@@ -62,6 +63,9 @@ _STANDALONE: Final = {
     "midnight": 0,
 }
 _MERIDIEM: Final = {"am": False, "pm": True}
+_MINUTE_WORDS: Final = frozenset({"min", "mins", "minute", "minuten", "minutes"})
+_RANGE_PREFIX: Final = re.compile(r"^(?:von|vom|ab|zwischen|from|between)\s+")
+_RANGE_SEPARATOR: Final = re.compile(r"\s*[-–—]\s*|\s+(?:bis|und|to|till|til|until|and|through)\s+")
 
 _AFTER: Final = ("nach", "past", "after")
 _BEFORE: Final = ("vor", "to", "til", "till", "before", "of")
@@ -97,12 +101,44 @@ def format_clock(t: time) -> str:
 
 
 def parse_clock(text: str, *, near: time | None = None) -> time | None:
-    """A clock time from free text, reading 12-hour forms as the one closest to `near`."""
+    """A clock time from free text, reading 12-hour forms as the one closest to `near`.
+
+    A duration ("5 min", "in 5 Minuten", "in 2 h") is not a clock time and gives None.
+    """
+    read = _read_clock(text, near)
+    return None if read is None else read[0]
+
+
+def parse_clock_range(text: str, *, near: tuple[time, time]) -> tuple[time, time] | None:
+    """A span of two clock times from "21-7", "12–14", "12 bis 14", "22:30 to 6:30".
+
+    One end in 24-hour notation ("14", "07:00") shows the rep counts the 24-hour way, so the
+    other end is read the same way ("12-14" is noon to two); with two 12-hour ends ("10-6")
+    each leans towards its end of `near`. None if unclear.
+    """
+    if not text or len(text) > _MAX_INPUT:
+        return None
+    parts = _RANGE_SEPARATOR.split(_RANGE_PREFIX.sub("", fold(text).strip(" .!")))
+    if len(parts) != 2:
+        return None
+    plain = [_read_clock(part, None) for part in parts]
+    if plain[0] is None or plain[1] is None:
+        return None
+    if plain[0][1] or plain[1][1]:
+        return plain[0][0], plain[1][0]
+    begin, until = parse_clock(parts[0], near=near[0]), parse_clock(parts[1], near=near[1])
+    if begin is None or until is None:
+        return None
+    return begin, until
+
+
+def _read_clock(text: str, near: time | None) -> tuple[time, bool] | None:
+    """The clock time, and whether it was written the 24-hour way (so it names its half-day)."""
     tokens = _clock_tokens(text)
     if not tokens:
         return None
     if len(tokens) == 1 and tokens[0] in _STANDALONE:
-        return _to_time(_STANDALONE[tokens[0]])
+        return _to_time(_STANDALONE[tokens[0]]), False
     parsed = _clock_items(tokens)
     if parsed is None:
         return None
@@ -136,13 +172,14 @@ def parse_clock(text: str, *, near: time | None = None) -> time | None:
     if pm is not None:
         if not twelve_hour:
             return None
-        return _to_time(other if (total >= _HALF_DAY) != pm else total)
+        return _to_time(other if (total >= _HALF_DAY) != pm else total), False
+    written_24h = (not twelve_hour or explicit) and anchor is None
     if anchor is None and near is not None:
         anchor = near.hour * 60 + near.minute
     ambiguous = twelve_hour and not explicit and anchor is not None
     if ambiguous and anchor is not None and _distance(other, anchor) < _distance(total, anchor):
         total = other
-    return _to_time(total)
+    return _to_time(total), written_24h
 
 
 def _clock_tokens(text: str) -> list[str] | None:
@@ -153,6 +190,8 @@ def _clock_tokens(text: str) -> list[str] | None:
     if _CLOCK_TOKEN.sub("", folded).strip():
         return None
     tokens = _CLOCK_TOKEN.findall(folded)
+    if _is_duration(tokens):
+        return None
     merged: list[str] = []
     for token in tokens:
         if merged and merged[-1] == "drei" and token == "viertel":
@@ -164,6 +203,18 @@ def _clock_tokens(text: str) -> list[str] | None:
         else:
             merged.append(token)
     return [token for token in merged if token not in _CLOCK_FILLER]
+
+
+def _is_duration(tokens: list[str]) -> bool:
+    """ "5 min", "in 5 Minuten", "in 2 h": an amount of time, not a time of day."""
+    numbers = [t for t in tokens if t.isdigit() or number_word(t) is not None]
+    if len(numbers) == 1 and any(t in _MINUTE_WORDS for t in tokens):
+        return True  # "10 nach 8" or "8 Uhr 30 min" name two numbers
+    # "in" right before a number counts from now; "8 in the evening" has it after.
+    return any(
+        t == "in" and (n.isdigit() or number_word(n) is not None or n in ("a", "an", "einer"))
+        for t, n in pairwise(tokens)
+    )
 
 
 def _clock_items(tokens: list[str]) -> tuple[list[_Num | str], bool | None, int | None] | None:
@@ -353,6 +404,14 @@ def _sum_duration(items: list[_Amount | str]) -> int | None:
         else:
             return None
     return _duration(round(total))
+
+
+def is_duration(text: str) -> bool:
+    """Whether a text reads as an amount of time ("5 min", "in 5 Minuten", "90") rather than a
+    time of day; ask it only after `parse_clock` found no clock time."""
+    if not text or len(text) > _MAX_INPUT:
+        return False
+    return parse_minutes(re.sub(r"^in\s+", "", fold(text).strip())) is not None
 
 
 def _duration(minutes: int) -> int | None:

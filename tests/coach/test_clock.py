@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.coach.clock import format_clock, parse_clock, parse_minutes
+from bot.coach.clock import format_clock, is_duration, parse_clock, parse_clock_range, parse_minutes
 
 EVENING = time(18, 0)
 MORNING = time(8, 0)
@@ -220,3 +220,110 @@ def test_parse_minutes_never_raises(text: str) -> None:
 def test_parse_minutes_round_trips_plain_and_hours(minutes: int) -> None:
     assert parse_minutes(str(minutes)) == minutes
     assert parse_minutes(f"{minutes // 60}:{minutes % 60:02d}") == minutes
+
+
+# --- Durations are not clock times ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["5 min", "5 Minuten", "in 5 min", "in 5 Minuten", "10 mins", "in 2 h", "in einer Stunde",
+     "in an hour", "fünf Minuten", "30 minutes"],
+)  # fmt: skip
+def test_a_duration_is_no_clock_time(text: str) -> None:
+    assert parse_clock(text) is None
+    assert parse_clock(text, near=time(9)) is None
+    assert is_duration(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("5 Minuten nach 8", time(8, 5)),
+        ("10 minutes past 9", time(9, 10)),
+        ("8 Uhr 30 min", time(8, 30)),
+        ("8 in the evening", time(20)),
+        ("halb zehn", time(9, 30)),
+    ],
+)
+def test_minutes_inside_a_clock_time_still_count(text: str, expected: time) -> None:
+    assert parse_clock(text, near=time(9)) == expected
+
+
+@pytest.mark.parametrize("text", ["halb zehn", "8 Uhr abends", "Blumenkohl", "", "x" * 100])
+def test_clock_times_and_nonsense_are_no_duration(text: str) -> None:
+    assert not is_duration(text)
+
+
+@pytest.mark.parametrize(("text", "expected"), [("90", 90), ("1,5 h", 90), ("90 min", 90)])
+def test_block_lengths_as_typed_still_work(text: str, expected: int) -> None:
+    assert parse_minutes(text) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    minutes=st.integers(5, 59),
+    unit=st.sampled_from(["min", "Min.", "Minuten", "minutes", "mins"]),
+    prefix=st.sampled_from(["", "in ", "In "]),
+)
+def test_any_minutes_amount_is_a_duration(minutes: int, unit: str, prefix: str) -> None:
+    text = f"{prefix}{minutes} {unit}"
+    assert parse_clock(text, near=time(9)) is None
+    assert is_duration(text)
+
+
+# --- Spans of clock times ---------------------------------------------------------------------
+
+QUIET = (time(21), time(7))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("12-14", (time(12), time(14))),
+        ("12–14", (time(12), time(14))),
+        ("12 bis 14", (time(12), time(14))),
+        ("12:00-14:00", (time(12), time(14))),
+        ("von 12 bis 14 Uhr", (time(12), time(14))),
+        ("11-13", (time(11), time(13))),
+        ("9-17", (time(9), time(17))),
+        ("18-10", (time(18), time(10))),
+        ("21-7", (time(21), time(7))),
+        ("22:30 bis 6:30", (time(22, 30), time(6, 30))),
+        # Two 12-hour ends lean towards the current quiet hours.
+        ("10-6", (time(22), time(6))),
+        ("10pm to 6am", (time(22), time(6))),
+    ],
+)
+def test_parse_clock_range(text: str, expected: tuple[time, time]) -> None:
+    assert parse_clock_range(text, near=QUIET) == expected
+
+
+@pytest.mark.parametrize("text", ["", "21", "21-", "-7", "1-2-3", "Blumenkohl", "25-99", "x" * 100])
+def test_parse_clock_range_rejects(text: str) -> None:
+    assert parse_clock_range(text, near=QUIET) is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    first=st.integers(0, 23),
+    second=st.integers(0, 23),
+    separator=st.sampled_from(["-", "–", " - ", " bis ", " to "]),
+    near=st.tuples(_clock_times, _clock_times),
+)
+def test_a_24_hour_end_makes_the_other_24_hour_too(
+    first: int, second: int, separator: str, near: tuple[time, time]
+) -> None:
+    # "12-14", "9-17", "21-7": one end past noon (or midnight) shows the 24-hour way.
+    if not ({first, second} & {0, *range(13, 24)}):
+        return
+    assert parse_clock_range(f"{first}{separator}{second}", near=near) == (
+        time(first),
+        time(second),
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_any_text, near=st.tuples(_clock_times, _clock_times))
+def test_parse_clock_range_never_raises(text: str, near: tuple[time, time]) -> None:
+    parse_clock_range(text, near=near)
