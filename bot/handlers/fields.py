@@ -14,7 +14,13 @@ from telegram import InlineKeyboardMarkup, ReplyKeyboardMarkup
 from bot.coach._text import fold
 from bot.coach.calendar import REGIONS, normalize_region
 from bot.coach.checkins import in_quiet_hours, parse_weekday
-from bot.coach.clock import format_clock, parse_clock, parse_minutes
+from bot.coach.clock import (
+    format_clock,
+    is_duration,
+    parse_clock,
+    parse_clock_range,
+    parse_minutes,
+)
 from bot.coach.places import resolve_timezone, timezone_for_location, utc_offset_label
 from bot.coach.profile import CHECKIN_KINDS, Profile, Schedule
 from bot.coach.weekdays import format_weekdays, parse_weekdays, weekdays_from_str, weekdays_to_str
@@ -57,8 +63,6 @@ FIELD_KINDS: Final[dict[str, tuple[str, ...]]] = {
 }
 # Typed answers longer than this are not a day, a time or a range anyone means.
 _MAX_TYPED: Final = 64
-_QUIET_PREFIX: Final = re.compile(r"^(?:von|vom|ab|zwischen|from|between)\s+")
-_QUIET_SEPARATOR: Final = re.compile(r"\s*-\s*|\s+(?:bis|und|to|till|til|until|and|through)\s+")
 _WORDS: Final = re.compile(r"[\s,;]+")
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | None
@@ -264,6 +268,9 @@ def accept_text(content: Content, name: str, profile: Profile, text: str) -> Out
     attr = TIME_FIELDS[name]
     current: time = getattr(profile.schedule, attr)
     parsed = parse_clock(text, near=current)
+    if parsed is None and is_duration(text):
+        # "5 min" at a time question: say that a time of day is wanted, not how long.
+        return _fail("fields.block.duration" if name == "block" else "fields.time.duration")
     if parsed is None:
         return _fail("fields.time.unknown")
     return _with_schedule(profile, **{attr: parsed})
@@ -343,30 +350,27 @@ def parse_weekly(text: str, day: int, at: time) -> tuple[int, time] | None:
 def parse_quiet(
     text: str, off_words: Iterable[str], start: time, end: time
 ) -> tuple[time, time] | None:
-    """Quiet hours from "21-7", "21:00-07:00", "22:30 bis 6:30"; an off word ("aus") gives
-    equal start and end; None if unclear. 12-hour forms lean towards the current times."""
+    """Quiet hours from "21-7", "12-14", "21:00-07:00", "22:30 bis 6:30"; an off word ("aus")
+    gives equal start and end; None if unclear. 12-hour forms lean towards the current times."""
     if not text or len(text) > _MAX_TYPED:
         return None
     folded = fold(text).strip(" .!")
     if folded in {fold(word) for word in off_words}:
         return start, start
-    parts = _QUIET_SEPARATOR.split(_QUIET_PREFIX.sub("", folded))
-    if len(parts) != 2:
-        return None
-    begin, until = parse_clock(parts[0], near=start), parse_clock(parts[1], near=end)
-    if begin is None or until is None:
-        return None
-    return begin, until
+    return parse_clock_range(folded, near=(start, end))
 
 
-def notes(content: Content, lang: str, name: str, profile: Profile) -> list[str]:
+def notes(
+    content: Content, lang: str, name: str, profile: Profile, *, setup: bool = False
+) -> list[str]:
     """Hints after a settings change: check-ins of this field that are switched off, or
-    that fall in the quiet hours (and so are not sent), or a weekly review off work."""
+    that fall in the quiet hours (and so are not sent), or a weekly review off work. During
+    setup (onboarding) only the quiet hours, with where to change them."""
     s = profile.schedule
     related = FIELD_KINDS.get(name, ())
     found: list[str] = []
     off = [kind for kind in related if kind not in s.checkins]
-    if off:
+    if off and not setup:
         found.append(content.text(lang, "fields.notes.off", names=kind_names(content, lang, off)))
     checked = CHECKIN_KINDS if name in {"quiet", "checkins"} else related
     quiet = [kind for kind in checked if kind in s.checkins and _quiet(s, _kind_time(s, kind))]
@@ -379,6 +383,10 @@ def notes(content: Content, lang: str, name: str, profile: Profile) -> list[str]
                 quiet=quiet_label(content, lang, s),
             )
         )
+        if setup:
+            found.append(content.text(lang, "fields.notes.quiet_setup"))
+    if setup:
+        return found
     if name == "weekly" and "weekly" in s.checkins and s.weekly_day not in s.working_days:
         day = content.list(lang, "common.weekdays_short")[s.weekly_day]
         found.append(content.text(lang, "fields.notes.weekly_day_off", day=day))

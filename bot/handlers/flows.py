@@ -63,10 +63,10 @@ def _confirmation(s: Session, lang: str, flow: str, name: str, profile: Profile)
         local_time=fields.local_now(profile, now),
         block_end=fields.block_end(profile),
     )
-    if flow != SETTINGS:
-        return text
-    # In /settings, say when a change will not reach the rep (switched off, in quiet hours).
-    return "\n".join([text, *fields.notes(s.deps.content, lang, name, profile)])
+    # Say when a change will not reach the rep (switched off, in quiet hours); in onboarding
+    # only the quiet hours can get in the way, as every check-in starts switched on.
+    notes = fields.notes(s.deps.content, lang, name, profile, setup=flow != SETTINGS)
+    return "\n".join([text, *notes])
 
 
 async def complete(

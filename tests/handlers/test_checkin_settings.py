@@ -186,6 +186,13 @@ async def test_weekly_on_a_day_off_explains_when_it_comes(harness: Harness) -> N
         ("de", "21-7", time(21, 0), time(7, 0), "Ruhezeit: 21:00–07:00"),
         ("de", "21:00-07:00", time(21, 0), time(7, 0), "Ruhezeit: 21:00–07:00"),
         ("de", "22:30 bis 6:30", time(22, 30), time(6, 30), "Ruhezeit: 22:30–06:30"),
+        # One end in 24-hour form: the other end too ("12-14" is noon to two, not 00-14).
+        ("de", "12-14", time(12, 0), time(14, 0), "Ruhezeit: 12:00–14:00"),
+        ("de", "12–14", time(12, 0), time(14, 0), "Ruhezeit: 12:00–14:00"),
+        ("de", "12 bis 14", time(12, 0), time(14, 0), "Ruhezeit: 12:00–14:00"),
+        ("de", "12:00-14:00", time(12, 0), time(14, 0), "Ruhezeit: 12:00–14:00"),
+        ("de", "11-13 Uhr", time(11, 0), time(13, 0), "Ruhezeit: 11:00–13:00"),
+        ("en", "12 to 14", time(12, 0), time(14, 0), "Quiet hours: 12:00–14:00"),
         ("de", "aus", time(21, 0), time(21, 0), "Ruhezeit: aus"),
         ("de", "keine", time(21, 0), time(21, 0), "Ruhezeit: aus"),
         ("en", "10pm to 6am", time(22, 0), time(6, 0), "Quiet hours: 22:00–06:00"),
@@ -233,6 +240,26 @@ async def test_quiet_hours_over_check_ins_warn(harness: Harness) -> None:
     confirm = await user.next_message()
     assert "✓ Ruhezeit: 07:00–21:00" in confirm.text
     assert "⚠️ In deiner Ruhezeit (07:00–21:00) liegt: Morgen-Impuls, Blockbeginn" in confirm.text
+
+
+@pytest.mark.parametrize(
+    ("lang", "typed", "answer"),
+    [("de", "5 min", "„5 min“ ist eine Dauer"), ("en", "in 5 min", '"in 5 min" is a length')],
+)
+async def test_a_duration_for_a_check_in_time_asks_for_a_clock_time(
+    harness: Harness, lang: str, typed: str, answer: str
+) -> None:
+    user = await onboarded(harness, 2124, lang)
+    before = await harness.storage.users.get(2124)
+    await open_field(user, "block", lang)
+    user.send_text(typed)
+    reply = await user.next_message()
+    assert answer in reply.text
+    assert await harness.storage.users.get(2124) == before
+    await open_field(user, "midday", lang)
+    user.send_text(typed)
+    assert answer in (await user.next_message()).text
+    assert await harness.storage.users.get(2124) == before
 
 
 # --- Midday nudge -----------------------------------------------------------------------------

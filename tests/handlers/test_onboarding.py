@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from datetime import time
 
+import pytest
+
 from bot.coach.profile import Schedule
+from bot.sandbox import SandboxUser
 from tests.handlers.conftest import MENU_DE, MENU_EN, Harness, at_working_days, onboarded
 
 
@@ -201,3 +204,94 @@ async def test_days_done_by_typing_and_none_selected(harness: Harness) -> None:
     profile = await harness.storage.users.get(1009)
     assert profile is not None
     assert profile.schedule.working_days == frozenset({2})
+
+
+async def _at_morning(harness: Harness, user_id: int, lang: str) -> SandboxUser:
+    """A rep in onboarding whose next question is the morning time."""
+    user = harness.user(user_id, lang)
+    user.send_command("start")
+    await user.next_message()
+    user.press(f"a:lang:{lang}")
+    await user.next_message()
+    user.send_text("Berlin")
+    await user.next_message()
+    await user.next_message()
+    user.press("d:ok")
+    await user.next_message()
+    return user
+
+
+@pytest.mark.parametrize(
+    ("lang", "typed", "warning", "hint"),
+    [
+        ("de", "6:30", "⚠️ In deiner Ruhezeit (21:00–07:00) liegt: Morgen-Impuls", "/settings"),
+        ("en", "6:30am", "⚠️ Inside your quiet hours (21:00–07:00): Morning kick-off", "/settings"),
+    ],
+)
+async def test_onboarding_warns_of_a_check_in_in_the_quiet_hours(
+    harness: Harness, lang: str, typed: str, warning: str, hint: str
+) -> None:
+    user = await _at_morning(harness, 1010, lang)
+    user.send_text(typed)
+    reply = await user.next_message()
+    assert warning in reply.text
+    assert hint in reply.text
+    # The rep keeps the time if they want: it is stored, and setup goes on with the block.
+    profile = await harness.storage.users.get(1010)
+    assert profile is not None
+    assert profile.schedule.morning_ping == time(6, 30)
+    flow = await harness.storage.flows.get(1010)
+    assert flow is not None
+    assert flow.step == "block"
+
+
+async def test_onboarding_says_nothing_when_the_time_is_fine(harness: Harness) -> None:
+    user = await _at_morning(harness, 1011, "de")
+    user.send_text("7:30")
+    reply = await user.next_message()
+    assert "✓ Morgen-Impuls um 07:30 Uhr" in reply.text
+    assert "Ruhezeit" not in reply.text
+
+
+@pytest.mark.parametrize(
+    ("lang", "typed", "answer"),
+    [
+        ("de", "5 min", "„5 min“ ist eine Dauer"),
+        ("de", "5 Minuten", "„5 Minuten“ ist eine Dauer"),
+        ("de", "in 5 min", "„in 5 min“ ist eine Dauer"),
+        ("en", "5 min", '"5 min" is a length of time'),
+        ("en", "in 5 minutes", '"in 5 minutes" is a length of time'),
+    ],
+)
+async def test_a_duration_at_the_block_start_asks_for_a_clock_time(
+    harness: Harness, lang: str, typed: str, answer: str
+) -> None:
+    user = await _at_morning(harness, 1012, lang)
+    user.press("a:morning:0800")
+    await user.next_message()
+    user.send_text(typed)
+    reply = await user.next_message()
+    assert answer in reply.text
+    assert "9:30" in reply.text, "with an example of what is wanted"
+    profile = await harness.storage.users.get(1012)
+    assert profile is not None
+    assert profile.schedule.block_start == time(9, 0), "nothing stored"
+    flow = await harness.storage.flows.get(1012)
+    assert flow is not None
+    assert flow.step == "block", "the question is still open"
+    user.send_text("9:30")
+    assert "✓" in (await user.next_message()).text, "a clock time is taken at once"
+
+
+@pytest.mark.parametrize("typed", ["90", "1,5 h", "90 min"])
+async def test_block_lengths_as_reps_type_them(harness: Harness, typed: str) -> None:
+    user = await _at_morning(harness, 1013, "de")
+    user.press("a:morning:0800")
+    await user.next_message()
+    user.press("a:block:0900")
+    await user.next_message()
+    user.send_text(typed)
+    assert "bis 10:30 Uhr" in (await user.next_message()).text
+    profile = await harness.storage.users.get(1013)
+    assert profile is not None
+    assert profile.schedule.block_minutes == 90
