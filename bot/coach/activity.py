@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
+from datetime import date, timedelta
 from typing import Final
 
 from rapidfuzz import fuzz, process
@@ -57,10 +59,23 @@ assert tuple(f.name for f in fields(Counts)) == METRICS
 
 @dataclass(frozen=True)
 class LogEntry:
-    """Typed counts and the day they belong to: 0 today, 1 the previous working day."""
+    """Typed counts and the day they belong to.
+
+    The day is `days_back` working days before today (0 today, 1 "gestern", 2 "vorgestern"),
+    or the latest `weekday` (0 Monday) up to today, or a date `on` as (day, month, year or
+    None). A `correction` has negative counts ("-72 Anrufe") or came as "8 statt 80".
+    """
 
     counts: Counts
     days_back: int = 0
+    weekday: int | None = None
+    on: tuple[int, int, int | None] | None = None
+    correction: bool = False
+
+    @property
+    def plain(self) -> bool:
+        """Counts of zero or more for today, no correction: what a target can be read from."""
+        return not (self.correction or self.days_back) and self.weekday is None and self.on is None
 
 
 # Folded words (after phrases below are rewritten) naming each metric.
@@ -116,8 +131,19 @@ _PHRASES: Final = (
     (re.compile(r"\bcall\s+attempts?\b"), " attempts "),
     (re.compile(r"\bdecision\s+makers?\s+reached\b"), " reached "),
     (re.compile(r"\bentscheider\s+erreicht\b"), " erreicht "),
+    (re.compile(r"\b(?:the\s+)?day\s+before\s+yesterday\b"), " vorgestern "),
+    (re.compile(r"\b(?:instead\s+of|rather\s+than|anstelle\s+von)\b"), " statt "),
 )
-_DAY_WORDS: Final = {"gestern": 1, "yesterday": 1, "heute": 0, "today": 0, "heut": 0}
+_DAY_WORDS: Final = {
+    "gestern": 1, "yesterday": 1, "heute": 0, "today": 0, "heut": 0, "vorgestern": 2,
+}  # fmt: skip
+_WEEKDAYS: Final = {
+    "montag": 0, "dienstag": 1, "mittwoch": 2, "donnerstag": 3, "freitag": 4, "samstag": 5,
+    "sonnabend": 5, "sonntag": 6, "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3,
+    "friday": 4, "saturday": 5, "sunday": 6,
+}  # fmt: skip
+# "8 statt 80 Anrufe": the number after it is what was logged, the one before what is right.
+_INSTEAD: Final = frozenset({"statt", "anstatt"})
 # Joining words that end one "number + metric" pair.
 _JOINERS: Final = frozenset({"und", "and", "sowie", "plus", "davon", "dann", "then", "of", "which"})
 # Words that add nothing to a log; they never make a text a log on their own.
@@ -128,9 +154,15 @@ _FILLER: Final = frozenset(
      "insgesamt", "total", "bisher", "schon", "noch", "weitere", "more", "another", "so", "far",
      "ca", "circa", "etwa", "ungefaehr", "rund", "about", "around", "approx", "leute",
      "personen", "people", "mit", "with", "erfolgreiche", "erfolgreich", "successful", "log",
-     "nur", "only", "just", "neue", "neu", "new"}
+     "nur", "only", "just", "neue", "neu", "new", "am", "on", "for", "fuer", "last", "letzten",
+     "letzter", "vom"}
 )  # fmt: skip
-_TOKEN: Final = re.compile(r"[0-9]+(?:[.,][0-9]+)+|[0-9]+|[^\W\d_]+|[,;/&+|]")
+# A leading minus belongs to the number: "-72 Anrufe" takes 72 back (fold() unified dashes).
+_TOKEN: Final = re.compile(r"-?[0-9]+(?:[.,][0-9]+)+\.?|-?[0-9]+|[^\W\d_]+|[,;/&+|]")
+# "1.000" and "1,000" are a thousand; "1.5" or "2,5" are no count anyone logs.
+_THOUSANDS: Final = re.compile(r"-?[0-9]{1,3}([.,])[0-9]{3}(?:\1[0-9]{3})*")
+# "01.12.", "1.12" or "01.12.2026": a day of the month, not a count.
+_DATE: Final = re.compile(r"([0-9]{1,2})\.([0-9]{1,2})(?:\.([0-9]{2}|[0-9]{4}))?\.?")
 _SEPARATORS: Final = frozenset(",;/&+|")
 
 
@@ -157,45 +189,113 @@ def _tokens(text: str) -> list[str] | None:
 class _Read:
     segments: list[list[int | str]]  # numbers and metrics between joiners
     days_back: int
+    weekday: int | None
+    on: tuple[int, int, int | None] | None
     dropped: bool  # a filler or joining word was skipped
     packed: bool  # numbers came comma-separated without spaces, "12,3,1"
+    correction: bool  # a negative number or "statt"
+
+
+def _number(token: str) -> int | None:
+    """A count token: "12", "-72", "1.000", "1,000"; None for "2.5" and the like."""
+    if re.fullmatch(r"-?[0-9]+", token):
+        return int(token)
+    if _THOUSANDS.fullmatch(token.rstrip(".")):
+        return int(re.sub(r"[.,]", "", token.rstrip(".")))
+    return None
+
+
+def _date(token: str) -> tuple[int, int, int | None] | None:
+    match = _DATE.fullmatch(token)
+    if match is None:
+        return None
+    day, month = int(match.group(1)), int(match.group(2))
+    if not (1 <= day <= 31 and 1 <= month <= 12):
+        return None
+    year = match.group(3)
+    if year is None:
+        return day, month, None
+    return day, month, int(year) + (2000 if len(year) == 2 else 0)
 
 
 def _segments(tokens: list[str]) -> _Read | None:
     segments: list[list[int | str]] = [[]]
     days_back: int | None = None
-    dropped = packed = False
+    weekday: int | None = None
+    on: tuple[int, int, int | None] | None = None
+    dropped = packed = correction = instead = False
     for token in tokens:
+        if instead and not (token[0].isdigit() or token[0] == "-" or number_word(token)):
+            return None  # "statt" needs the number that was logged right after it
         if token in _SEPARATORS or token in _JOINERS:
             segments.append([])
             dropped = dropped or token in _JOINERS
-        elif token in _DAY_WORDS:
-            if days_back is not None and days_back != _DAY_WORDS[token]:
+        elif token in _DAY_WORDS or token in _WEEKDAYS:
+            named = days_back is not None or weekday is not None or on is not None
+            if named and (_DAY_WORDS.get(token) != days_back or token in _WEEKDAYS):
+                return None  # two different days
+            if token in _WEEKDAYS:
+                weekday = _WEEKDAYS[token]
+            else:
+                days_back = _DAY_WORDS[token]
+        elif token in _INSTEAD:
+            if instead or not any(isinstance(item, int) for item in segments[-1]):
                 return None
-            days_back = _DAY_WORDS[token]
-        elif token[0].isdigit():
-            if token.isdigit():
-                segments[-1].append(int(token))
-            elif re.fullmatch(r"[0-9]+(?:,[0-9]+)+", token):
+            instead = correction = True
+        elif token[0].isdigit() or token[0] == "-":
+            value = _number(token)
+            if value is None:
+                found = _date(token)
+                if found is not None:
+                    if days_back is not None or weekday is not None or on is not None:
+                        return None
+                    on = found
+                    continue
+                if token[0] == "-" or not re.fullmatch(r"[0-9]+(?:,[0-9]+)+", token):
+                    return None  # "2.5 Termine": not a count someone logs
                 # "/log 12,3,1" lists numbers; kept only if the text turns out positional.
                 packed = True
                 for part in token.split(","):
                     segments.append([int(part)])
                 segments.append([])
+                continue
+            if abs(value) > LOG_MAX:
+                return None
+            correction = correction or value < 0
+            if instead:
+                instead = False
+                if value < 0:
+                    return None
+                last = max(i for i, item in enumerate(segments[-1]) if isinstance(item, int))
+                logged = segments[-1][last]
+                assert isinstance(logged, int)
+                segments[-1][last] = logged - value
             else:
-                return None  # "2.5 Termine" or "1.000": not a count someone logs
+                segments[-1].append(value)
         elif token in _FILLER:
             dropped = True
         else:
-            value = number_word(token)
-            if value is not None:
-                segments[-1].append(value)
+            number = number_word(token)
+            if number is not None:
+                if instead:
+                    return None
+                segments[-1].append(number)
                 continue
             metric = _metric(token)
             if metric is None:
                 return None  # an unknown word next to a number: chat, not a log
             segments[-1].append(metric)
-    return _Read([segment for segment in segments if segment], days_back or 0, dropped, packed)
+    if instead:
+        return None
+    return _Read(
+        [segment for segment in segments if segment],
+        days_back or 0,
+        weekday,
+        on,
+        dropped,
+        packed,
+        correction,
+    )
 
 
 def _pairs(segment: list[int | str]) -> list[tuple[str, int]] | None:
@@ -213,12 +313,14 @@ def _pairs(segment: list[int | str]) -> list[tuple[str, int]] | None:
     return pairs
 
 
-# A minus ("-5"), a range ("12-15") or a clock time ("07:00") is never a count to add.
-_NOT_A_COUNT: Final = re.compile(r"[-−–]\s*\d|\d\s*:\s*\d")
+# A range ("12-15") or a clock time ("07:00") is never a count; a minus is allowed only
+# right before a number with a metric ("gestern -72 Anrufe"), never in bare numbers.
+_NOT_A_COUNT: Final = re.compile(r"\d\s*[-‐‑‒–—―−﹣－]\s*\d|\d\s*:\s*\d|[-‐‑‒–—―−﹣－]\s+\d")
 
 
 def parse_log(text: str) -> LogEntry | None:
-    """Counts from "12 3 1", "12 Anrufe, 3 Gespräche", "gestern 8 dials"; None if not a log."""
+    """Counts from "12 3 1", "12 Anrufe, 3 Gespräche", "gestern 8 statt 80 Anrufe", "01.12.
+    -3 Termine"; None if not a log."""
     if not isinstance(text, str) or not text or len(text) > _MAX_INPUT:
         return None
     if _NOT_A_COUNT.search(text):
@@ -234,8 +336,9 @@ def parse_log(text: str) -> LogEntry | None:
         return None
     counts = Counts()
     if all(isinstance(item, int) for item in items):
-        # Bare numbers are positional ("/log 12 3 1"), but only without other words around.
-        if read.dropped or len(items) > _MAX_POSITIONAL:
+        # Bare numbers are positional ("/log 12 3 1"), but only without other words around;
+        # a correction always names its metric.
+        if read.dropped or read.correction or len(items) > _MAX_POSITIONAL:
             return None
         counts = Counts(*(int(item) for item in items))
     elif read.packed:
@@ -247,9 +350,64 @@ def parse_log(text: str) -> LogEntry | None:
                 return None
             for metric, count in pairs:
                 counts = counts.with_metric(metric, counts.get(metric) + count)
-    if any(counts.get(m) > LOG_MAX for m in METRICS):
+    if any(abs(counts.get(m)) > LOG_MAX for m in METRICS):
         return None
-    return LogEntry(counts, read.days_back)
+    correction = read.correction or any(counts.get(m) < 0 for m in METRICS)
+    return LogEntry(counts, read.days_back, read.weekday, read.on, correction)
+
+
+# Typed numbers can go up to this many days back (a week, and the weekend before it).
+CORRECTION_DAYS: Final = 7
+
+
+def entry_day(
+    entry: LogEntry, today: date, working_day_before: Callable[[date], date | None]
+) -> date | None:
+    """The day an entry is for (not checked against CORRECTION_DAYS); None for no such date."""
+    if entry.on is not None:
+        day_of_month, month, year = entry.on
+        for candidate_year in (year,) if year is not None else (today.year, today.year - 1):
+            try:
+                candidate = date(candidate_year, month, day_of_month)
+            except ValueError:
+                continue
+            if year is not None or candidate <= today:
+                return candidate
+        return None
+    if entry.weekday is not None:
+        return today - timedelta(days=(today.weekday() - entry.weekday) % 7)
+    back = today
+    for _ in range(entry.days_back):
+        back = working_day_before(back) or back - timedelta(days=1)
+    return back
+
+
+def correctable(day: date, today: date) -> bool:
+    """Whether typed numbers and corrections may still change that day."""
+    return today - timedelta(days=CORRECTION_DAYS) <= day <= today
+
+
+# A day far above the usual range asks before it is stored: past 5x a target, or this many dials.
+UNUSUAL_FACTOR: Final = 5
+UNUSUAL_DIALS: Final = 300
+
+
+def _unusual_value(metric: str, value: int, targets: DailyTargets | None) -> bool:
+    target = getattr(targets, metric) if targets is not None else 0
+    if target > 0 and value > UNUSUAL_FACTOR * target:
+        return True
+    return metric == "dials" and value >= UNUSUAL_DIALS
+
+
+def unusual(before: Counts, delta: Counts, targets: DailyTargets | None) -> bool:
+    """Whether adding `delta` takes a day newly far above the rep's usual range."""
+    after = before + delta
+    return any(
+        delta.get(m) > 0
+        and _unusual_value(m, after.get(m), targets)
+        and not _unusual_value(m, before.get(m), targets)
+        for m in METRICS
+    )
 
 
 _FULL: Final = "▰"

@@ -210,7 +210,7 @@ async def answer_text(s: Session, text: str) -> bool:
             await _compute(s, FlowState(FLOW, "confirm", data))
     elif step == "direct":
         entry = parse_log(text)
-        if entry is None or entry.counts.is_zero or entry.days_back:
+        if entry is None or entry.counts.is_zero or not entry.plain:
             await _ask(s, state, s.text("goals.error.direct", input=quote(text)) + "\n\n")
             return True
         c = entry.counts

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 from telegram import InlineKeyboardMarkup, InputFile, Update
 
 from bot.charts import ChartLabels, week_chart
-from bot.coach.activity import METRICS
+from bot.coach.activity import METRICS, correctable
 from bot.coach.streaks import records, streak, week_summary
 from bot.handlers.calendars import calendar_for, today_of
 from bot.handlers.context import Session, with_session
 from bot.handlers.followups import stats_lines
 from bot.handlers.keyboards import inline
+from bot.handlers.today import show_day
 
 SPANS = (7, 14)
 # Enough calendar days to hold 14 working days around holidays and long weekends.
@@ -82,8 +83,26 @@ async def week_message(s: Session, days: int = 7) -> tuple[bytes, str, InlineKey
     if followup_lines:
         caption += "\n\n" + "\n".join(followup_lines)
     other = 14 if days == 7 else 7
-    markup = inline([(s.text("week.switch", days=other), f"w:{other}")], columns=1)
+    # One button per day that can still be corrected, oldest first, like the chart.
+    fixable = [d for d in calendar.last_working_days(today, days) if correctable(d, today)]
+    day_buttons = [(s.text("week.day", date=s.day_label(d)), f"w:d:{_code(d)}") for d in fixable]
+    markup = inline(
+        day_buttons, columns=4, extra_rows=[[(s.text("week.switch", days=other), f"w:{other}")]]
+    )
     return png, caption, markup
+
+
+def _code(day: date) -> str:
+    return day.strftime("%y%m%d")
+
+
+def _day(code: str) -> date | None:
+    if len(code) != 6 or not code.isdigit():
+        return None
+    try:
+        return datetime.strptime(code, "%y%m%d").date()
+    except ValueError:
+        return None
 
 
 @with_session
@@ -94,10 +113,18 @@ async def week_command(update: Update, s: Session) -> None:
 
 @with_session
 async def on_button(update: Update, s: Session) -> None:
-    """Switch between 7 and 14 working days ("w:7", "w:14")."""
+    """Switch between 7 and 14 working days ("w:7", "w:14"), or open a day ("w:d:<yymmdd>")."""
     query = update.callback_query
     assert query is not None
     value = (query.data or "")[2:]
+    if value.startswith("d:"):
+        day = _day(value[2:])
+        if day is None:
+            await query.answer(s.text("common.button_outdated"))
+            return
+        await query.answer()
+        await show_day(s, day)
+        return
     if not value.isdigit() or int(value) not in SPANS:
         await query.answer(s.text("common.button_outdated"))
         return

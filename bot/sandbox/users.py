@@ -220,6 +220,11 @@ class SandboxUser:
         }
         return self._world.enqueue("callback_query", payload)
 
+    def redeliver(self, update: JSONDict) -> JSONDict:
+        """Deliver a button press again with the same query id, as Telegram does for an update
+        the bot never confirmed; answering it a second time fails as "query is too old"."""
+        return self._world.enqueue("callback_query", copy.deepcopy(update["callback_query"]))
+
     def _resolve_message(self, message: SandboxMessage | int | None) -> SandboxMessage:
         if isinstance(message, SandboxMessage):
             return message

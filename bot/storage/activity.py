@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from bot.coach.activity import METRICS, Counts
 from bot.coach.targets import DailyTargets
 from bot.storage.tables import activity_days, activity_events, audits, targets
+from bot.storage.taps import Tap, claim_tap
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +35,24 @@ class DayRecord:
     counts: Counts
     target_dials: int
     version: int
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """A change to a day: the totals after it and what was added (`capped`: a negative
+    correction was cut short so that no metric goes below 0)."""
+
+    record: DayRecord
+    applied: Counts
+    capped: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Undo:
+    """The day after an undo, and what was taken back (None: nothing left to undo)."""
+
+    record: DayRecord
+    undone: Counts | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +92,9 @@ _HISTORY = (
     )
     .order_by(activity_days.c.day)
 )
+# A correction reads the totals it may take back from; on PostgreSQL the row stays locked
+# until the change is written (SQLite holds the write lock since the day's INSERT anyway).
+_GET_DAY_LOCKED = _GET_DAY.with_for_update(key_share=True)
 _ALL_DAYS = select(activity_days).where(activity_days.c.user_id == bindparam("user_id"))
 # UPDATE reserves bind names equal to column names, hence "key_user" and "key_day".
 _ADD = (
@@ -199,6 +221,89 @@ class ActivityRepository:
         async with self._engine.connect() as conn:
             rows = (await conn.execute(_ALL_DAYS, {"user_id": user_id})).all()
         return {row.day: _record(row) for row in rows}
+
+    async def change(
+        self,
+        user_id: int,
+        day: date,
+        delta: Counts,
+        *,
+        source: str,
+        now: datetime,
+        target_dials: int,
+        tap: Tap | None = None,
+    ) -> Change | None:
+        """Add to a day's totals (negatives stop at 0) and log it; None when `tap` is counted."""
+        async with self._engine.begin() as conn:
+            if tap is not None and not await self._claim(conn, user_id, tap, now):
+                return None
+            await self._ensure_day(conn, user_id, day, target_dials, now)
+            applied = delta
+            if any(delta.get(m) < 0 for m in METRICS):
+                key = {"user_id": user_id, "day": day}
+                current = _counts((await conn.execute(_GET_DAY_LOCKED, key)).one())
+                applied = Counts(*(max(delta.get(m), -current.get(m)) for m in METRICS))
+            if not applied.is_zero:
+                await self._apply(conn, user_id, day, applied, source, now)
+            row = (await conn.execute(_GET_DAY, {"user_id": user_id, "day": day})).one()
+        return Change(_record(row), applied, applied != delta)
+
+    async def _apply(
+        self,
+        conn: AsyncConnection,
+        user_id: int,
+        day: date,
+        delta: Counts,
+        source: str,
+        now: datetime,
+    ) -> None:
+        params = {
+            "key_user": user_id,
+            "key_day": day,
+            "now": now,
+            **{f"d_{m}": delta.get(m) for m in METRICS},
+        }
+        await conn.execute(_ADD, params)
+        await conn.execute(
+            _INSERT_EVENT,
+            {
+                "user_id": user_id,
+                "day": day,
+                **_deltas(delta),
+                "source": source,
+                "undone": False,
+                "created_at": now,
+            },
+        )
+
+    async def _claim(self, conn: AsyncConnection, user_id: int, tap: Tap, now: datetime) -> bool:
+        return await claim_tap(
+            conn, user_id=user_id, tap_id=tap.tap_id, origin=tap.origin, now=now, window=tap.window
+        )
+
+    async def undo(
+        self, user_id: int, day: date, now: datetime, *, tap: Tap | None = None
+    ) -> Undo | None:
+        """Take back the day's latest change; None when `tap` is counted already."""
+        async with self._engine.begin() as conn:
+            if tap is not None and not await self._claim(conn, user_id, tap, now):
+                return None
+            undone: Counts | None = None
+            event = (await conn.execute(_LAST_EVENT, {"user_id": user_id, "day": day})).first()
+            # Take the event first: whoever marks it undone subtracts it, exactly once.
+            if event is not None and (
+                (await conn.execute(_MARK_UNDONE, {"event_id": event.id})).rowcount == 1
+            ):
+                undone = _counts(event)
+                params = {
+                    "key_user": user_id,
+                    "key_day": day,
+                    "now": now,
+                    **{f"d_{m}": -undone.get(m) for m in METRICS},
+                }
+                await conn.execute(_ADD, params)
+            row = (await conn.execute(_GET_DAY, {"user_id": user_id, "day": day})).first()
+        return Undo(_record(row) if row else DayRecord(day, Counts(), 0, 0), undone)
 
     async def add(
         self,

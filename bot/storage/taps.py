@@ -17,6 +17,7 @@ or roll back together, so a failure before the commit loses nothing and a retry 
 from __future__ import annotations
 
 import zlib
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Final
 
@@ -33,6 +34,15 @@ KEEP_TAPS: Final = timedelta(days=1)
 # the table small at the cost of one DELETE now and then instead of one per tap.
 PRUNE_EVERY: Final = 16
 ORIGIN_LENGTH: Final = 160
+
+
+@dataclass(frozen=True, slots=True)
+class Tap:
+    """One tap to claim: the callback query id, the button it came from, its double-tap window."""
+
+    tap_id: str
+    origin: str
+    window: timedelta = DOUBLE_TAP_WINDOW
 
 
 def tap_origin(chat_id: int | None, message_id: int | None, data: str) -> str:

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.coach.activity import (
+    CORRECTION_DAYS,
     LOG_MAX,
     METRICS,
+    UNUSUAL_DIALS,
     Counts,
     LogEntry,
+    correctable,
+    entry_day,
     hit,
     parse_log,
     percent,
     progress_bar,
+    unusual,
 )
 from bot.coach.targets import DailyTargets
 
@@ -23,6 +30,8 @@ _VOCAB = [
     "Termin", "Termine", "dials", "calls", "convos", "meetings", "neue", "Kontakte", "new",
     "contacts", "gestern", "yesterday", "heute", "x", "telefoniert", "Leute", "Hallo", "zwei",
     "💪", "\n", "davon", "erreicht", "Anrufr", "Kontrakte", "звонков", "/", "١٢",
+    "statt", "instead of", "-72", "−3", "1.000", "1,000", "01.12.", "31.02.", "Montag",
+    "vorgestern", "friday", "-", "10" * 15, "12-15", "am",
 ]  # fmt: skip
 _vocab_text = st.lists(st.sampled_from(_VOCAB), max_size=10).map(" ".join)
 _any_text = st.one_of(st.text(), st.text(min_size=200, max_size=3000), _vocab_text)
@@ -102,6 +111,32 @@ def test_counts() -> None:
         ("I made 20 cold calls and booked 2 meetings", _entry(20, appts=2)),
         ("30 call attempts, 6 connects", _entry(30, 6)),
         (f"{LOG_MAX} dials", _entry(LOG_MAX)),
+        # Thousands separators.
+        ("1.000 Anrufe", _entry(1000)),
+        ("1,000 calls", _entry(1000)),
+        # Other days.
+        ("vorgestern 3 Anrufe", _entry(3, back=2)),
+        ("the day before yesterday 4 calls", _entry(4, back=2)),
+        ("Montag 5 Anrufe", LogEntry(Counts(5), weekday=0)),
+        ("am Freitag 5 Anrufe", LogEntry(Counts(5), weekday=4)),
+        ("5 calls on friday", LogEntry(Counts(5), weekday=4)),
+        ("01.12. 5 Anrufe", LogEntry(Counts(5), on=(1, 12, None))),
+        ("1.12 5 Anrufe", LogEntry(Counts(5), on=(1, 12, None))),
+        ("am 01.12.2026 2 Termine", LogEntry(Counts(appointments=2), on=(1, 12, 2026))),
+        ("1.12.26 2 Termine", LogEntry(Counts(appointments=2), on=(1, 12, 2026))),
+        # Corrections.
+        ("gestern 8 statt 80 Anrufe", LogEntry(Counts(-72), 1, correction=True)),
+        ("gestern 8 Anrufe statt 80", LogEntry(Counts(-72), 1, correction=True)),
+        ("gestern -72 Anrufe", LogEntry(Counts(-72), 1, correction=True)),
+        ("yesterday 8 instead of 80 calls", LogEntry(Counts(-72), 1, correction=True)),
+        ("−3 Termine", LogEntry(Counts(appointments=-3), correction=True)),
+        ("Anrufe: -2", LogEntry(Counts(-2), correction=True)),
+        ("20 statt 2 Anrufe", LogEntry(Counts(18), correction=True)),
+        (
+            "gestern 8 statt 80 Anrufe und 2 statt 3 Termine",
+            LogEntry(Counts(-72, appointments=-1), 1, correction=True),
+        ),
+        ("Montag -3 Anrufe", LogEntry(Counts(-3), weekday=0, correction=True)),
     ],
 )
 def test_parse_log(text: str, expected: LogEntry) -> None:
@@ -120,14 +155,25 @@ def test_parse_log(text: str, expected: LogEntry) -> None:
         "1 Abschluss",
         "12 Leute",
         "2 Termine morgen",
-        "vorgestern 3 Anrufe",
         "heute gestern 3 Anrufe",
+        "gestern Montag 3 Anrufe",
+        "01.12. gestern 3 Anrufe",
         "12 Anrufe 3",
         "Anrufe 12 3 Gespräche",
         "12 3 1 5 6",
         "2,5 Termine",
-        "1.000 Anrufe",
+        "1.5 Anrufe",
+        "1.0000 Anrufe",
+        "1.001 Anrufe",
         "1001 Anrufe",
+        "1000000000000000000000000000000 Anrufe",
+        "8 statt 5000 Anrufe",
+        "statt 80 8 Anrufe",
+        "8 statt Anrufe",
+        "8 Anrufe statt",
+        "8 statt -80 Anrufe",
+        "32.12. 3 Anrufe",
+        "1.13. 3 Anrufe",
         "12 3 1001",
         "12 звонков",
         "12 und 3",
@@ -147,8 +193,85 @@ def test_parse_log_refuses(text: str) -> None:
 def test_parse_log_never_raises(text: str) -> None:
     entry = parse_log(text)
     if entry is not None:
-        assert entry.days_back in (0, 1)
-        assert all(0 <= entry.counts.get(m) <= LOG_MAX for m in METRICS)
+        assert entry.days_back in (0, 1, 2)
+        assert all(-LOG_MAX <= entry.counts.get(m) <= LOG_MAX for m in METRICS)
+        negative = any(entry.counts.get(m) < 0 for m in METRICS)
+        assert entry.correction or not negative
+        assert sum(x is not None for x in (entry.weekday, entry.on)) <= 1
+        assert entry.days_back == 0 or (entry.weekday, entry.on) == (None, None)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, LOG_MAX), st.integers(0, LOG_MAX), st.sampled_from(["gestern", "Montag"]))
+def test_a_correction_is_the_difference(right: int, logged: int, day: str) -> None:
+    entry = parse_log(f"{day} {right} statt {logged} Anrufe")
+    assert entry is not None
+    assert entry.counts == Counts(right - logged)
+    assert entry.correction
+    minus = parse_log(f"{day} -{logged} Anrufe")
+    assert minus is not None
+    assert minus.counts == Counts(-logged)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 10**7), st.sampled_from([".", ","]))
+def test_thousands_separators(n: int, separator: str) -> None:
+    text = f"{n:,}".replace(",", separator) + " Anrufe"
+    entry = parse_log(text)
+    if n <= LOG_MAX:
+        assert entry == _entry(n)
+    else:
+        assert entry is None
+
+
+MON = date(2026, 11, 23)
+
+
+def _friday_before(day: date) -> date | None:
+    """Working days Monday to Friday."""
+    step = day - timedelta(days=1)
+    while step.weekday() > 4:
+        step -= timedelta(days=1)
+    return step
+
+
+@pytest.mark.parametrize(
+    ("entry", "today", "day"),
+    [
+        (LogEntry(Counts(1)), MON, MON),
+        (LogEntry(Counts(1), 1), MON, date(2026, 11, 20)),
+        (LogEntry(Counts(1), 2), MON, date(2026, 11, 19)),
+        (LogEntry(Counts(1), weekday=0), MON, MON),
+        (LogEntry(Counts(1), weekday=4), MON, date(2026, 11, 20)),
+        (LogEntry(Counts(1), weekday=1), MON, date(2026, 11, 17)),
+        (LogEntry(Counts(1), on=(20, 11, None)), MON, date(2026, 11, 20)),
+        (LogEntry(Counts(1), on=(30, 12, None)), MON, date(2025, 12, 30)),
+        (LogEntry(Counts(1), on=(30, 12, 2026)), MON, date(2026, 12, 30)),
+        (LogEntry(Counts(1), on=(31, 2, None)), MON, None),
+        (LogEntry(Counts(1), on=(29, 2, None)), date(2028, 3, 1), date(2028, 2, 29)),
+    ],
+)
+def test_entry_day(entry: LogEntry, today: date, day: date | None) -> None:
+    assert entry_day(entry, today, _friday_before) == day
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dates(date(2020, 1, 1), date(2035, 1, 1)), st.integers(-30, 30))
+def test_correctable_is_the_last_week_up_to_today(today: date, offset: int) -> None:
+    day = today - timedelta(days=offset)
+    assert correctable(day, today) == (0 <= offset <= CORRECTION_DAYS)
+
+
+def test_unusual_asks_once_when_a_day_goes_far_above_the_range() -> None:
+    targets = DailyTargets(dials=20, conversations=5, appointments=2, contacts=8)
+    assert not unusual(Counts(10), Counts(90), targets)  # 100 = 5x the target
+    assert unusual(Counts(10), Counts(91), targets)
+    assert unusual(Counts(), Counts(appointments=11), targets)
+    assert not unusual(Counts(101), Counts(5), targets), "already confirmed once"
+    assert not unusual(Counts(200), Counts(-72), targets), "a correction down never asks"
+    assert unusual(Counts(), Counts(UNUSUAL_DIALS), DailyTargets(100, 0, 0, 0))
+    assert not unusual(Counts(), Counts(UNUSUAL_DIALS - 1), None)
+    assert not unusual(Counts(), Counts(conversations=LOG_MAX), None), "no target, no limit"
 
 
 @pytest.mark.parametrize(
@@ -205,7 +328,7 @@ def test_hit() -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["-5", "/log -5", "12-15 Anrufe", "−3 Termine", "Anrufe: -2", "07:00", "17 : 30"]
+    "text", ["-5", "/log -5", "-5 3 1", "12-15 Anrufe", "− 3 Termine", "07:00", "17 : 30"]
 )
-def test_negative_numbers_ranges_and_times_are_not_logs(text: str) -> None:
+def test_bare_negative_numbers_ranges_and_times_are_not_logs(text: str) -> None:
     assert parse_log(text.removeprefix("/log ")) is None
