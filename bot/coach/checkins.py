@@ -16,6 +16,15 @@ Decisions:
   no working day left before it in that week (a whole week off, or a Monday review on Easter
   Monday) it is skipped: there is no fresh week to review, and a late one would review the
   wrong week.
+- One rule says whether the bot may send a rep anything unasked (`may_send`): a working day
+  (no weekend, public holiday or pause) outside the quiet hours. The scheduler applies it to
+  every check-in, snoozed check-in and reminder alike; a reminder held back goes out at the next
+  moment the rule allows, a snoozed check-in whose day has passed is dropped (that day's
+  check-ins are over, and the next day brings its own).
+- A snooze comes back at the next allowed moment. If that is a later day than the one it was
+  snoozed on, it becomes that day's morning ping (which covers yesterday and today); the weekly
+  review stays itself. When the rep's regular slot of that kind is still to come on that day, it
+  covers the snooze, and nothing extra is sent: a check-in never comes twice.
 """
 
 from __future__ import annotations
@@ -31,7 +40,7 @@ from typing import Final, Literal
 from zoneinfo import ZoneInfo
 
 from bot.coach._text import MONTHS, fold, number_word
-from bot.coach.calendar import WorkCalendar, local_date
+from bot.coach.calendar import WorkCalendar, day_bounds, local_date
 from bot.coach.profile import CHECKIN_KINDS, CheckinKind, Schedule
 from bot.coach.weekdays import parse_weekdays
 
@@ -164,6 +173,31 @@ def next_allowed(now: datetime, schedule: Schedule, tz: str) -> datetime:
     return max(end, now)
 
 
+def may_send(now: datetime, schedule: Schedule, calendar: WorkCalendar, tz: str) -> bool:
+    """Whether the bot may send the rep anything unasked at `now`: a working day (no weekend,
+    holiday or pause) outside the quiet hours."""
+    _aware(now)
+    return calendar.is_working_day(local_date(now, tz)) and not in_quiet_hours(now, schedule, tz)
+
+
+def next_open(at: datetime, schedule: Schedule, calendar: WorkCalendar, tz: str) -> datetime:
+    """The first instant (UTC) at or after `at` at which `may_send` holds."""
+    _aware(at)
+    at = at.astimezone(UTC)
+    # Each round either lands on a working day or jumps to the start of the next one; quiet
+    # hours can push a time over midnight once, so a few rounds always settle.
+    for _ in range(4):
+        at = next_allowed(at, schedule, tz)
+        day = local_date(at, tz)
+        if calendar.is_working_day(day):
+            return at
+        following = calendar.next_working_day(day)
+        if following is None:
+            return at  # no working day configured at all: the quiet hours are all we keep
+        at = max(at, day_bounds(following, tz)[0])
+    return next_allowed(at, schedule, tz)
+
+
 # --- Planned slots ----------------------------------------------------------------------------
 
 
@@ -238,7 +272,8 @@ SNOOZE_CHOICES: Final[tuple[SnoozeChoice, ...]] = ("30m", "1h", "tomorrow")
 def snooze_until(
     now: datetime, choice: str, schedule: Schedule, calendar: WorkCalendar, tz: str
 ) -> datetime:
-    """When a snoozed check-in comes back (UTC), moved out of quiet hours."""
+    """When a snoozed check-in may come back (UTC): the chosen time, moved out of quiet hours
+    and days off to the next allowed moment."""
     _aware(now)
     if choice == "30m":
         until = now + timedelta(minutes=30)
@@ -250,7 +285,33 @@ def snooze_until(
         until = _instant(day, schedule.morning_ping, ZoneInfo(tz))
     else:
         raise ValueError(f"unknown snooze choice {choice!r}")
-    return next_allowed(until.astimezone(UTC), schedule, tz)
+    return next_open(until, schedule, calendar, tz)
+
+
+@dataclass(frozen=True, slots=True)
+class Snooze:
+    """Where a snoozed check-in goes: when the rep hears from us again, and with what."""
+
+    at: datetime
+    kind: str
+    # The rep's regular slot at `at` covers it: nothing extra is stored or sent.
+    regular: bool
+
+
+def plan_snooze(
+    now: datetime, choice: str, kind: str, schedule: Schedule, calendar: WorkCalendar, tz: str
+) -> Snooze:
+    """Plan a snoozed check-in: never a second copy of a regular slot, never in quiet hours or
+    on a day off, and the morning ping when it lands on a later day."""
+    at = snooze_until(now, choice, schedule, calendar, tz)
+    day = local_date(at, tz)
+    # A day's check-ins (the block, its numbers) mean nothing on another day; that day's
+    # morning ping says how yesterday went and what today holds.
+    target = kind if day == local_date(now, tz) or kind == WEEKLY else MORNING
+    for slot in slots_for_day(schedule, calendar, day, tz):
+        if slot.kind == target and slot.at > now:
+            return Snooze(slot.at, target, True)
+    return Snooze(at, target, False)
 
 
 # --- Motivation -------------------------------------------------------------------------------

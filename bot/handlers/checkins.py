@@ -45,20 +45,29 @@ async def on_snooze(update: Update, s: Session) -> None:
         return
     now = s.deps.clock()
     today = today_of(s.profile, now)
-    calendar = calendar_for(s.profile, today)
-    until = plan.snooze_until(now, choice, s.profile.schedule, calendar, s.profile.timezone)
-    await s.deps.storage.checkins.put_due(
-        s.user_id, SNOOZE, f"{kind}:{day:%y%m%d}", until, now, {"kind": kind}
-    )
-    local = until.astimezone(ZoneInfo(s.profile.timezone))
-    if local.date() == today:
-        text = s.text("checkins.snooze.done", time=format_clock(local.time()))
+    pauses = await s.deps.storage.checkins.pauses([s.user_id], today)
+    calendar = calendar_for(s.profile, today, pauses=pauses.get(s.user_id, ()))
+    snooze = plan.plan_snooze(now, choice, kind, s.profile.schedule, calendar, s.profile.timezone)
+    local = snooze.at.astimezone(ZoneInfo(s.profile.timezone))
+    ref = f"{kind}:{day:%y%m%d}"
+    if snooze.regular:
+        # The regular check-in comes anyway: an earlier snooze of this one is not needed either.
+        items = await s.deps.storage.checkins.open_items(s.user_id, SNOOZE)
+        await s.deps.storage.checkins.close_items([i.id for i in items if i.ref == ref], now)
     else:
-        text = s.text(
-            "checkins.snooze.done_later",
-            day=s.day_label(local.date()),
-            time=format_clock(local.time()),
+        if snooze.kind != kind:
+            # Whatever became that day's morning ping is one message, however many led to it.
+            ref = f"{snooze.kind}:{local.date():%y%m%d}"
+        await s.deps.storage.checkins.put_due(
+            s.user_id, SNOOZE, ref, snooze.at, now, {"kind": snooze.kind}
         )
+    when = {"time": format_clock(local.time()), "day": s.day_label(local.date())}
+    if snooze.kind != kind:
+        text = s.text("checkins.snooze.done_morning", **when)
+    elif local.date() == today:
+        text = s.text("checkins.snooze.done", time=when["time"])
+    else:
+        text = s.text("checkins.snooze.done_later", **when)
     await query.answer(text)
     await s.send(text)
 

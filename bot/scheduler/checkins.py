@@ -178,15 +178,35 @@ class Checkins:
         profiles = {p.user_id: p for p in await store.active_profiles()}
         pauses = await store.pauses(list(profiles), since=now.date() - timedelta(days=STREAK_DAYS))
         self._pauses = pauses
+        # The one rule for everything sent unasked: check-ins, snoozes and reminders alike
+        # wait while the rep is paused, off work or in their quiet hours.
+        reachable = {
+            user_id: profile
+            for user_id, profile in profiles.items()
+            if plan.may_send(
+                now,
+                profile.schedule,
+                calendar_for(
+                    profile, local_date(now, profile.timezone), pauses=pauses.get(user_id, ())
+                ),
+                profile.timezone,
+            )
+        }
         jobs: list[_Job] = []
+        held: list[Claim] = []
         for claim in await store.reclaim_expired(now, self._lease, BATCH):
-            profile = profiles.get(claim.key.user_id)
+            profile = reachable.get(claim.key.user_id)
             if profile is not None:
                 jobs.append(_Job(claim, profile))
                 report.retried += 1
+            elif claim.key.user_id in profiles:
+                held.append(claim)
+        # Given back, so that a reminder is claimed afresh once the rep can be reached again.
+        await store.release([claim.id for claim in held])
+        self._known.difference_update(claim.key for claim in held)
         send: list[DeliveryKey] = []
         skip: list[DeliveryKey] = []
-        for profile in profiles.values():
+        for profile in reachable.values():
             today = local_date(now, profile.timezone)
             calendar = calendar_for(profile, today, pauses=pauses.get(profile.user_id, ()))
             for due in plan.due(now, profile.schedule, calendar, profile.timezone):
@@ -194,10 +214,16 @@ class Checkins:
                 if key not in self._known:
                     (send if due.action == plan.SEND else skip).append(key)
         items: dict[DeliveryKey, DueItem] = {}
+        stale: list[int] = []
         for item in await store.due_items(now, BATCH):
-            owner = profiles.get(item.user_id)
-            if owner is None or plan.in_quiet_hours(now, owner.schedule, owner.timezone):
-                continue  # asleep or gone: the item waits
+            owner = reachable.get(item.user_id)
+            if owner is None:
+                continue  # paused, off work, asleep or gone: the item waits
+            if item.kind == SNOOZE and local_date(item.due_at, owner.timezone) < local_date(
+                now, owner.timezone
+            ):
+                stale.append(item.id)  # its day is over: that day's check-ins are past
+                continue
             key = DeliveryKey(
                 item.user_id,
                 ITEM_PREFIX + item.kind,
@@ -207,6 +233,8 @@ class Checkins:
             if key not in self._known:
                 items[key] = item
                 send.append(key)
+        await store.close_items(stale, now)
+        report.skipped += len(stale)
         report.skipped += len(await store.claim(skip, now, SKIPPED))
         self._known.update(skip)
         claims = await store.claim(send, now)
@@ -259,8 +287,7 @@ class Checkins:
             if job.claim.key.kind == plan.MORNING or job.item is not None:
                 profile = job.profile
                 today = local_date(now, profile.timezone)
-                calendar = calendar_for(profile, today)
-                days[profile.user_id] = (calendar.previous_working_day(today), today)
+                days[profile.user_id] = (self._previous(profile, today), today)
         if not days:
             return {}
         return await self._deps.storage.checkins.morning_facts(days)
@@ -333,15 +360,15 @@ class Checkins:
                 if ids
                 else None
             )
+            assert s.profile is not None
+            previous = self._previous(s.profile, day)
             known = facts.get(s.user_id)
             if known is None:  # a retried claim: not in this tick's batch
-                assert s.profile is not None
-                previous = calendar_for(s.profile, day).previous_working_day(day)
                 known = (
                     await self._deps.storage.checkins.morning_facts({s.user_id: (previous, day)})
                 )[s.user_id]
             return messages.morning(
-                s, day, principle, known, self._streak(s, day, known)
+                s, day, principle, known, self._streak(s, day, known), previous
             ), principle
         if kind == plan.BLOCK_START:
             return await messages.block_start(s, day), None
@@ -356,6 +383,11 @@ class Checkins:
         if kind == plan.WEEKLY:
             return await messages.weekly(s, day), None
         return None, None
+
+    def _previous(self, profile: Profile, day: date) -> date | None:
+        """The rep's last working day before `day`: what the morning ping looks back on."""
+        pauses = self._pauses.get(profile.user_id, ())
+        return calendar_for(profile, day, pauses=pauses).previous_working_day(day)
 
     def _streak(self, s: Session, day: date, facts: MorningFacts) -> int:
         """Working days in a row on the dial target, up to yesterday (today has just begun)."""

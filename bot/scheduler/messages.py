@@ -52,9 +52,15 @@ def _with_snooze(
 
 
 def morning(
-    s: Session, day: date, principle: str | None, facts: MorningFacts, streak_days: int
+    s: Session,
+    day: date,
+    principle: str | None,
+    facts: MorningFacts,
+    streak_days: int,
+    previous: date | None = None,
 ) -> Outgoing:
-    """The morning ping: today's targets, yesterday, the streak, a principle, what is due."""
+    """The morning ping: today's targets, the last working day, the streak, a principle, what
+    is due. "Yesterday" only when the last working day (`previous`) was yesterday."""
     assert s.profile is not None
     lines = [s.text("checkins.morning.title", day=s.day_label(day))]
     goals = {m: n for m, n in (facts.targets or {}).items() if n}
@@ -62,8 +68,16 @@ def morning(
         lines.append(s.text("checkins.morning.no_targets"))
     else:
         lines.append(s.text("checkins.morning.targets", targets=_counts(s, goals)))
-    if facts.yesterday and any(facts.yesterday.values()):
-        lines.append(s.text("checkins.morning.yesterday", counts=_counts(s, facts.yesterday)))
+    logged = facts.yesterday if facts.yesterday and any(facts.yesterday.values()) else None
+    if previous is not None and previous != day - timedelta(days=1):
+        # After a weekend, a holiday or a pause the day looked back on is named.
+        label = s.day_label(previous)
+        if logged:
+            lines.append(s.text("checkins.morning.last_day", day=label, counts=_counts(s, logged)))
+        else:
+            lines.append(s.text("checkins.morning.last_day_none", day=label))
+    elif logged:
+        lines.append(s.text("checkins.morning.yesterday", counts=_counts(s, logged)))
     else:
         lines.append(s.text("checkins.morning.yesterday_none"))
     if streak_days > 0:

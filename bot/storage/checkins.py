@@ -283,6 +283,18 @@ class CheckinRepository:
                     taken.append(Claim(row.id, key, row.attempts + 1))
         return taken
 
+    async def release(self, ids: Sequence[int]) -> None:
+        """Give back claims that were never sent, so their keys can be claimed again later."""
+        if not ids:
+            return
+        async with self._engine.begin() as conn:
+            for chunk in _chunks(sorted(ids)):
+                await conn.execute(
+                    delete(deliveries).where(
+                        deliveries.c.id.in_(chunk), deliveries.c.status == CLAIMED
+                    )
+                )
+
     async def renew(self, ids: Sequence[int], old: datetime, new: datetime) -> set[int]:
         """Extend the lease of claims still ours (claimed at `old`); returns the ids kept."""
         kept: set[int] = set()

@@ -30,10 +30,13 @@ from bot.coach.checkins import (
     Slot,
     due,
     in_quiet_hours,
+    may_send,
     next_allowed,
+    next_open,
     parse_pause_until,
     parse_weekday,
     pick_principle,
+    plan_snooze,
     principle_ids,
     slots_for_day,
     snooze_until,
@@ -524,6 +527,118 @@ def test_snooze_until_tomorrow_respects_quiet_hours_and_holidays() -> None:
     assert snooze_until(christmas_eve, "tomorrow", early, calendar, BERLIN) == local(
         BERLIN, 2026, 12, 28, 7
     )
+
+
+def test_snooze_into_friday_night_moves_to_monday() -> None:
+    friday = local(BERLIN, 2026, 6, 19, 20, 30)
+    assert snooze_until(friday, "1h", Schedule(), work(), BERLIN) == local(BERLIN, 2026, 6, 22, 7)
+
+
+def test_snooze_skips_a_pause() -> None:
+    calendar = work(pauses=(Pause(date(2026, 6, 18), date(2026, 6, 23)),))
+    wednesday = local(BERLIN, 2026, 6, 17, 17, 30)
+    assert snooze_until(wednesday, "tomorrow", Schedule(), calendar, BERLIN) == local(
+        BERLIN, 2026, 6, 24, 8
+    )
+
+
+def june(day: int, hour: int, minute: int = 0) -> datetime:
+    """A Berlin wall time in June 2026 (the 17th is a Wednesday)."""
+    return local(BERLIN, 2026, 6, day, hour, minute)
+
+
+@pytest.mark.parametrize(
+    ("now", "choice", "kind", "expected"),
+    [
+        # The same day: the check-in itself comes back.
+        (june(17, 8), "30m", MORNING, (june(17, 8, 30), MORNING, False)),
+        (june(17, 17, 30), "1h", EVENING, (june(17, 18, 30), EVENING, False)),
+        # Tomorrow's regular morning ping is the snoozed one: nothing extra.
+        (june(17, 8), "tomorrow", MORNING, (june(18, 8), MORNING, True)),
+        (june(19, 8), "tomorrow", MORNING, (june(22, 8), MORNING, True)),
+        # Past the day's end: the next working day's morning ping takes it, no stale evening text.
+        (june(19, 20, 30), "1h", EVENING, (june(22, 8), MORNING, True)),
+        (june(17, 17, 30), "tomorrow", EVENING, (june(18, 8), MORNING, True)),
+        # The weekly review stays a weekly review.
+        (june(19, 16), "tomorrow", WEEKLY, (june(22, 8), WEEKLY, False)),
+    ],
+)  # fmt: skip
+def test_plan_snooze(
+    now: datetime, choice: str, kind: str, expected: tuple[datetime, str, bool]
+) -> None:
+    snooze = plan_snooze(now, choice, kind, Schedule(), work(), BERLIN)
+    assert (snooze.at, snooze.kind, snooze.regular) == expected
+
+
+def test_a_snooze_without_a_regular_morning_ping_is_stored_for_that_morning() -> None:
+    no_morning = Schedule(checkins=DEFAULT_CHECKINS - {MORNING})
+    friday = local(BERLIN, 2026, 6, 19, 20, 30)
+    snooze = plan_snooze(friday, "1h", EVENING, no_morning, work(), BERLIN)
+    assert (snooze.at, snooze.kind, snooze.regular) == (
+        local(BERLIN, 2026, 6, 22, 7),
+        MORNING,
+        False,
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    start=st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2026, 12, 31)),
+    choice=st.sampled_from(SNOOZE_CHOICES),
+    kind=st.sampled_from(KINDS),
+    quiet=st.tuples(st.integers(0, 23), st.integers(0, 23)),
+    days=st.frozensets(st.integers(0, 6), min_size=1),
+)
+def test_a_snooze_never_lands_when_nothing_may_be_sent_nor_beside_a_regular_slot(
+    start: datetime, choice: str, kind: str, quiet: tuple[int, int], days: frozenset[int]
+) -> None:
+    now = start.replace(tzinfo=UTC)
+    schedule = Schedule(quiet_start=time(quiet[0]), quiet_end=time(quiet[1]))
+    calendar = work(days, public_holidays("DE", [2026, 2027]))
+    snooze = plan_snooze(now, choice, kind, schedule, calendar, BERLIN)
+    assert snooze.at > now
+    assert may_send(snooze.at, schedule, calendar, BERLIN)
+    if not snooze.regular:
+        # No regular slot of the kind it brings is still to come on the day it lands.
+        day = snooze.at.astimezone(ZoneInfo(BERLIN)).date()
+        regular = [
+            s for s in slots_for_day(schedule, calendar, day, BERLIN) if s.kind == snooze.kind
+        ]
+        assert all(slot.at <= now for slot in regular)
+
+
+@pytest.mark.parametrize(
+    ("now", "expected"),
+    [
+        (local(BERLIN, 2026, 6, 17, 10), True),
+        (local(BERLIN, 2026, 6, 17, 22), False),  # quiet hours
+        (local(BERLIN, 2026, 6, 20, 10), False),  # Saturday
+        (local(BERLIN, 2026, 6, 18, 10), False),  # paused
+    ],
+)
+def test_may_send(now: datetime, expected: bool) -> None:
+    calendar = work(pauses=(Pause(date(2026, 6, 18), date(2026, 6, 18)),))
+    assert may_send(now, Schedule(), calendar, BERLIN) is expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    start=st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2026, 12, 31)),
+    quiet=st.tuples(st.integers(0, 23), st.integers(0, 23)),
+    days=st.frozensets(st.integers(0, 6), min_size=1),
+    tz=st.sampled_from(ZONES),
+)
+def test_next_open_is_the_first_moment_anything_may_be_sent(
+    start: datetime, quiet: tuple[int, int], days: frozenset[int], tz: str
+) -> None:
+    now = start.replace(tzinfo=UTC)
+    schedule = Schedule(quiet_start=time(quiet[0]), quiet_end=time(quiet[1]))
+    calendar = work(days)
+    opened = next_open(now, schedule, calendar, tz)
+    assert opened >= now
+    assert may_send(opened, schedule, calendar, tz)
+    # Nothing earlier would have done: a minute before it was still closed (or it is `now`).
+    assert opened == now or not may_send(opened - timedelta(minutes=1), schedule, calendar, tz)
 
 
 def test_snooze_choices_are_known() -> None:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, time, timedelta
 from bot.coach.activity import Counts
 from bot.coach.profile import Profile
 from bot.coach.targets import DailyTargets
+from bot.handlers.pitch import DUE_KIND as PITCH_DUE
 from bot.scheduler.checkins import CHECKINS_KEY, Checkins, TickReport
 from bot.storage.checkins import DeliveryKey
 from bot.storage.tables import deliveries
@@ -380,3 +381,105 @@ async def test_a_send_that_times_out_is_retried_and_the_fan_out_goes_on(harness:
         assert (await statuses(harness, user_id))["morning:2026-11-24"] == "sent"
     # Telegram may have delivered the timed-out try too: at most one extra copy, never more.
     assert 1 <= len(harness.user(4201).messages) <= 2
+
+
+# --- A pause, a snooze and the quiet hours keep their promise ----------------------------------
+
+
+async def test_a_pause_holds_back_reminders_and_drops_a_snoozed_check_in(harness: Harness) -> None:
+    user = await onboarded(harness, 4300)
+    # Monday 10:30: a follow-up for Tuesday's calling block, a pitch rehearsal on Tuesday.
+    user.send_command("kontakte", "Müller, Bäckerei Sonnenschein, 0171 2345678")
+    card = await user.next_message()
+    user.press("📵 Nicht erreicht", message=card)
+    proposal = await user.next_message()
+    user.press("✅ Übernehmen", message=proposal)
+    await user.next_message()
+    await harness.storage.checkins.put_due(
+        4300, PITCH_DUE, "rehearsal", at(24, 10, 15, 0), MONDAY, {"pitch": 1}
+    )
+    # 17:30: the evening check-in, snoozed for an hour; at 18:00 the rep takes a break.
+    await tick(harness, at(23, 16, 30))
+    evening = await user.next_message()
+    user.press("z:1h:evening:261123", message=evening)
+    assert "18:30" in (await user.next_message()).text
+    harness.clock.now = at(23, 17, 0)
+    user.send_command("pause", "bis Mittwoch")
+    assert "Mi 25.11." in (await user.next_message()).text
+
+    for now in (at(23, 17, 30), at(24, 8, 0), at(24, 10, 15), at(25, 8, 0), at(25, 16, 30)):
+        assert (await tick(harness, now)).sent == 0, f"paused, yet something went out at {now}"
+    assert user.unread == []
+
+    # Thursday, the first moment after the pause (07:00, the end of the quiet hours): the
+    # follow-up and the rehearsal come; Monday's snoozed evening check-in is stale and dropped.
+    report = await tick(harness, at(26, 6, 0))
+    assert report.sent == 2
+    texts = [(await user.next_message()).text for _ in range(2)]
+    assert any("Nachfassen: Müller" in text for text in texts)
+    assert any("Pitch-Probe" in text for text in texts)
+    assert not any("Feierabend" in text or "Überblick" in text for text in texts)
+    assert await harness.storage.checkins.open_items(4300) == []
+    assert (await tick(harness, at(26, 7, 0))).sent == 1, "then the morning ping, once"
+    assert "Guten Morgen" in (await user.next_message()).text
+
+
+async def test_snooze_to_tomorrow_is_tomorrows_one_morning_ping(harness: Harness) -> None:
+    user = await onboarded(harness, 4301)
+    await tick(harness, at(24, 7, 0))
+    ping = await user.next_message()
+    user.press("z:30m:morning:261124", message=ping)
+    assert "08:30" in (await user.next_message()).text
+    user.press("z:tomorrow:morning:261124", message=ping)
+    assert "Mi 25.11. um 08:00" in (await user.next_message()).text
+    assert (await tick(harness, at(24, 7, 30))).sent == 0, "the later choice replaced 30 min"
+    assert (await tick(harness, at(25, 7, 0))).sent == 1
+    again = await user.next_message()
+    assert "Guten Morgen" in again.text
+    assert "Mi 25.11." in again.text
+    assert (await tick(harness, at(25, 7, 1))).sent == 0
+    assert user.unread == []
+    pings = [m for m in user.messages if "Guten Morgen" in m.text and "Mi 25.11." in m.text]
+    assert len(pings) == 1, "Wednesday's morning ping exactly once"
+
+
+async def test_an_evening_snoozed_into_the_night_comes_as_mondays_morning_ping(
+    harness: Harness,
+) -> None:
+    kinds = frozenset({"morning", "evening"})
+    await rep(harness, 4302, evening_checkin=time(20, 30), checkins=kinds)
+    user = harness.user(4302)
+    await tick(harness, at(27, 19, 30))  # Friday 20:30 Berlin
+    evening = await user.next_message()
+    assert "Feierabend" in evening.text
+    user.press("z:1h:evening:261127", message=evening)
+    # 21:30 is in the quiet hours, the weekend is off: Monday's morning ping takes it.
+    assert "Mo 30.11. um 08:00" in (await user.next_message()).text
+    for now in (at(27, 20, 30), at(28, 6, 0), at(28, 7, 0), at(29, 7, 0), at(30, 6, 0)):
+        assert (await tick(harness, now)).sent == 0, f"sent at {now}"
+    assert (await tick(harness, at(30, 7, 0))).sent == 1
+    ping = await user.next_message()
+    assert "Guten Morgen" in ping.text
+    assert "Mo 30.11." in ping.text
+    assert "Am Fr 27.11. ist nichts eingetragen" in ping.text, "Friday is not 'yesterday'"
+    assert "Gestern" not in ping.text
+    assert user.unread == []
+
+
+async def test_without_a_morning_ping_the_snooze_comes_when_the_quiet_hours_end(
+    harness: Harness,
+) -> None:
+    kinds = frozenset({"evening"})
+    await rep(harness, 4303, evening_checkin=time(20, 30), checkins=kinds)
+    user = harness.user(4303)
+    await tick(harness, at(27, 19, 30))
+    evening = await user.next_message()
+    user.press("z:1h:evening:261127", message=evening)
+    assert "Mo 30.11. um 07:00" in (await user.next_message()).text
+    for now in (at(28, 6, 0), at(29, 6, 0)):
+        assert (await tick(harness, now)).sent == 0
+    assert (await tick(harness, at(30, 6, 0))).sent == 1  # Monday 07:00 Berlin
+    ping = await user.next_message()
+    assert "Guten Morgen" in ping.text
+    assert "Mo 30.11." in ping.text
+    assert "Feierabend" not in ping.text, "not the evening text on a Monday morning"
