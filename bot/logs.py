@@ -30,9 +30,14 @@ class RedactSecrets(logging.Filter):
         return True
 
 
-# Libraries that log whole updates, request parameters or SQL parameters at DEBUG: message
-# texts and contact data. They never log below INFO, whatever LOG_LEVEL says.
-PAYLOAD_LOGGERS = ("telegram", "aiosqlite", "asyncpg", "aiohttp", "sqlalchemy.engine")
+# Libraries that log whole updates or requests at DEBUG: message texts and contact data. They
+# never log below INFO, whatever LOG_LEVEL says.
+PAYLOAD_LOGGERS = ("telegram", "aiohttp")
+# Libraries that log SQL statements, or the calls that run them, at INFO or DEBUG: with their
+# values that is every contact, note, pitch and invite code, and about half of all log lines.
+# Kept at WARNING whatever LOG_LEVEL says (and the engines hide the values anyway); checking a
+# disabled level also costs SQLAlchemy next to nothing on every statement.
+STATEMENT_LOGGERS = ("sqlalchemy", "sqlalchemy.engine", "sqlalchemy.pool", "aiosqlite", "asyncpg")
 # Exceptions whose message is Telegram's answer (no user input): kept in tracebacks.
 _KEEP_MESSAGE_MODULES = ("telegram.",)
 
@@ -70,7 +75,8 @@ class PrivateFormatter(logging.Formatter):
 
 def setup_logging(level: str, token: str, *secrets: str) -> None:
     """Log to stderr at `level`, with the token and its secret part redacted everywhere, and
-    without message texts or contact data (see PAYLOAD_LOGGERS and PrivateFormatter).
+    without message texts, contact data or SQL statements (see PAYLOAD_LOGGERS,
+    STATEMENT_LOGGERS and PrivateFormatter).
     Further `secrets` (the webhook secret) are redacted the same way."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(PrivateFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
@@ -82,6 +88,8 @@ def setup_logging(level: str, token: str, *secrets: str) -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    floor = max(logging.getLevelName(level), logging.INFO)
+    chosen = logging.getLevelName(level)
     for name in PAYLOAD_LOGGERS:
-        logging.getLogger(name).setLevel(floor)
+        logging.getLogger(name).setLevel(max(chosen, logging.INFO))
+    for name in STATEMENT_LOGGERS:
+        logging.getLogger(name).setLevel(max(chosen, logging.WARNING))

@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 from telegram.error import BadRequest
 
 from bot.config import SANDBOX_TOKEN
-from bot.logs import PAYLOAD_LOGGERS, REDACTED, PrivateFormatter, RedactSecrets, setup_logging
+from bot.logs import (
+    PAYLOAD_LOGGERS,
+    REDACTED,
+    STATEMENT_LOGGERS,
+    PrivateFormatter,
+    RedactSecrets,
+    setup_logging,
+)
+from bot.storage.engine import create_engine
 
 
 @pytest.mark.parametrize(
@@ -66,17 +77,56 @@ def test_telegram_errors_keep_their_message() -> None:
     assert "telegram.error.BadRequest: Message is not modified" in text
 
 
-@pytest.mark.parametrize(("level", "floor"), [("DEBUG", logging.INFO), ("ERROR", logging.ERROR)])
-def test_payload_loggers_never_go_below_info(level: str, floor: int) -> None:
+@pytest.mark.parametrize(
+    ("level", "payload", "statements"),
+    [
+        ("DEBUG", logging.INFO, logging.WARNING),
+        ("INFO", logging.INFO, logging.WARNING),
+        ("WARNING", logging.WARNING, logging.WARNING),
+        ("ERROR", logging.ERROR, logging.ERROR),
+    ],
+)
+def test_payload_loggers_never_go_below_info_and_statement_loggers_below_warning(
+    level: str, payload: int, statements: int
+) -> None:
     root = logging.getLogger()
     handlers, root_level = root.handlers[:], root.level
-    levels = {name: logging.getLogger(name).level for name in PAYLOAD_LOGGERS}
+    names = (*PAYLOAD_LOGGERS, *STATEMENT_LOGGERS, "sqlalchemy.engine.Engine")
+    levels = {name: logging.getLogger(name).level for name in names}
     try:
         setup_logging(level, SANDBOX_TOKEN)
         for name in PAYLOAD_LOGGERS:
-            assert logging.getLogger(name).level == floor, name
+            assert logging.getLogger(name).level == payload, name
+        for name in STATEMENT_LOGGERS:
+            assert logging.getLogger(name).level == statements, name
+        # The engine's own logger inherits it: no statement is logged at INFO or DEBUG.
+        engine_logger = logging.getLogger("sqlalchemy.engine.Engine")
+        assert not engine_logger.isEnabledFor(logging.INFO)
+        assert logging.getLogger("aiosqlite").isEnabledFor(logging.DEBUG) is False
     finally:
         root.handlers[:] = handlers
         root.setLevel(root_level)
         for name, value in levels.items():
             logging.getLogger(name).setLevel(value)
+
+
+async def test_statement_values_reach_neither_a_log_line_nor_an_error_message(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # As if someone turned SQL logging on anyway: the statements show, their values do not.
+    caplog.set_level(logging.INFO, logger="sqlalchemy.engine")
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'values.db'}")
+    typed = "Zebrafink 0171 5550123"
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(text("CREATE TABLE contacts (name TEXT UNIQUE)"))
+            await conn.execute(text("INSERT INTO contacts VALUES (:name)"), {"name": typed})
+        with pytest.raises(IntegrityError) as caught:
+            async with engine.begin() as conn:
+                await conn.execute(text("INSERT INTO contacts VALUES (:name)"), {"name": typed})
+    finally:
+        await engine.dispose()
+    assert "INSERT INTO contacts" in caplog.text, "the statements were logged"
+    assert "Zebrafink" not in caplog.text
+    assert "Zebrafink" not in str(caught.value)
+    assert "UNIQUE" in str(caught.value), "the error still says what went wrong"

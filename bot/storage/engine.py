@@ -24,15 +24,19 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor.close()
 
 
-def create_engine(database_url: str, *, echo: bool = False) -> AsyncEngine:
-    """Create the engine for a URL; for SQLite, create the file's folder and set the pragmas."""
+def create_engine(database_url: str) -> AsyncEngine:
+    """Create the engine for a URL; for SQLite, create the file's folder and set the pragmas.
+
+    Statement parameters are hidden from SQLAlchemy's log lines and from the messages of its
+    errors: they are what reps typed (contacts, notes, pitches) and invite codes.
+    """
     url = make_url(database_url)
     if url.drivername.startswith("sqlite"):
         if url.database and url.database != ":memory:":
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
         # Writes always run in engine.begin() blocks, which end their own transaction; the
         # rollback on returning a connection would only cost a round trip to SQLite's thread.
-        engine = create_async_engine(url, echo=echo, pool_reset_on_return=None)
+        engine = create_async_engine(url, hide_parameters=True, pool_reset_on_return=None)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    return create_async_engine(url, echo=echo, pool_pre_ping=True)
+    return create_async_engine(url, hide_parameters=True, pool_pre_ping=True)
