@@ -2,6 +2,7 @@
 
     python -m bench.tap                       # defaults below
     python -m bench.tap --reps 300 --taps 1000
+    python -m bench.tap --log-level INFO       # the bot logs as `sales-coach run` at INFO
 
 The bot runs in a child process against the sandbox in this one (see bench/updates.py). Every
 rep first opens /today; then *latency*: one rep after another taps "+1 dial" and waits until
@@ -98,11 +99,20 @@ def main(argv: Sequence[str] | None = None) -> None:
     p = argparse.ArgumentParser(prog="python -m bench.tap", description=__doc__)
     p.add_argument("--reps", type=int, default=500, help="reps, each tapping once in the burst")
     p.add_argument("--taps", type=int, default=300, help="taps in the latency run")
+    p.add_argument(
+        "--log-level",
+        choices=("DEBUG", "INFO", "WARNING", "ERROR"),
+        help="set up the bot's logging as `sales-coach run` does at this level, to stderr "
+        "(default: none set up)",
+    )
     opts = p.parse_args(argv)
+    if opts.log_level:
+        os.environ["BENCH_LOG_LEVEL"] = opts.log_level  # read by the bot's child process
     figures = asyncio.run(measure(opts.reps, opts.taps))
     print(
         f"python {sys.version.split()[0]}, {os.cpu_count()} cpus; CONCURRENT_UPDATES="
-        f"{os.environ.get('CONCURRENT_UPDATES', 'default')}; {opts.taps} sequential taps, "
+        f"{os.environ.get('CONCURRENT_UPDATES', 'default')}; LOG_LEVEL="
+        f"{opts.log_level or 'none set up'}; {opts.taps} sequential taps, "
         f"burst of {opts.reps}"
     )
     print(

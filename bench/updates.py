@@ -106,6 +106,12 @@ async def serve(kind: str, base_url: str, database: str) -> None:
 
     stop = asyncio.Event()
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+    # BENCH_LOG_LEVEL: log as `sales-coach run` does at that level (unset: no logging set up).
+    log_level = os.environ.get("BENCH_LOG_LEVEL", "").upper()
+    if log_level:
+        from bot.logs import setup_logging
+
+        setup_logging(log_level, SANDBOX_TOKEN)
     if kind == "echo":
         app = echo_application(base_url)
     else:
@@ -115,7 +121,7 @@ async def serve(kind: str, base_url: str, database: str) -> None:
             database_url=database,
             rate_limit_per_second=0,  # Telegram's 30/s cap would measure the cap, not the bot
             checkin_tick_seconds=0,  # updates only: no check-ins in between
-            log_level="WARNING",
+            log_level=log_level or "WARNING",
             access_mode="open",  # the seeded reps hold no invite
         )
         app = build_application(settings, load_content(), clock=lambda: NOW)
