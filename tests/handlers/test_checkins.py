@@ -483,3 +483,32 @@ async def test_without_a_morning_ping_the_snooze_comes_when_the_quiet_hours_end(
     assert "Guten Morgen" in ping.text
     assert "Mo 30.11." in ping.text
     assert "Feierabend" not in ping.text, "not the evening text on a Monday morning"
+
+
+async def test_a_claim_taken_over_during_a_pause_waits_for_its_end(harness: Harness) -> None:
+    user = await onboarded(harness, 4304)
+    due_at = at(24, 10, 15, 0)
+    await harness.storage.checkins.put_due(4304, PITCH_DUE, "rehearsal", due_at, MONDAY, {})
+    # A process claimed the rehearsal reminder on Tuesday and died before sending it.
+    key = DeliveryKey(4304, "item:pitch", f"rehearsal@{due_at:%Y%m%d%H%M}", due_at.date())
+    assert len(await harness.storage.checkins.claim([key], at(24, 10, 15))) == 1
+    harness.clock.now = at(24, 10, 16)
+    user.send_command("pause", "bis Mittwoch")
+    assert "Mi 25.11." in (await user.next_message()).text
+    report = await tick(harness, at(24, 10, 30))  # the lease has run out
+    assert (report.retried, report.sent) == (0, 0), "not sent during the pause"
+    assert await harness.storage.checkins.deliveries_of(4304) == [], "the claim is given back"
+    report = await tick(harness, at(26, 6, 0))  # Thursday 07:00 Berlin
+    assert report.sent == 1
+    assert "Pitch-Probe" in (await user.next_message()).text
+    assert (await tick(harness, at(26, 6, 1))).sent == 0
+
+
+async def test_a_reminder_due_on_a_day_off_comes_on_the_next_working_day(harness: Harness) -> None:
+    user = await onboarded(harness, 4305)
+    saturday = at(28, 10, 15, 0)
+    await harness.storage.checkins.put_due(4305, PITCH_DUE, "rehearsal", saturday, MONDAY, {})
+    for now in (at(28, 10, 15), at(29, 12, 0), at(30, 5, 30)):
+        assert (await tick(harness, now)).sent == 0, f"sent at {now}"
+    assert (await tick(harness, at(30, 6, 0))).sent == 1  # Monday 07:00 Berlin
+    assert "Pitch-Probe" in (await user.next_message()).text
