@@ -188,8 +188,9 @@ async def _answer(query: CallbackQuery, text: str | None = None) -> None:
         log.info("tap answer not delivered: %s", type(exc).__name__)
 
 
-async def _edit(message: Message | None, text: str, markup: InlineKeyboardMarkup) -> None:
-    """Show the current numbers on the tapped message; a failure leaves it as it was."""
+async def _edit(message: Message | None, text: str, markup: InlineKeyboardMarkup | None) -> None:
+    """Show the current numbers on the tapped message (no markup: without buttons); a failure
+    leaves it as it was."""
     if message is None:
         return
     try:
@@ -337,7 +338,7 @@ async def _on_confirm(
     if parts[1] == "no":
         await _answer(query)
         if message is not None:
-            await _edit(message, s.text("today.confirm.dropped"), InlineKeyboardMarkup([]))
+            await _edit(message, s.text("today.confirm.dropped"), None)
         return
     day = _day_of(parts[2]) if len(parts) == 4 else None
     counts = _unpack(parts[3]) if len(parts) == 4 else None
@@ -354,6 +355,10 @@ async def _on_confirm(
     change = await _store(s, day, counts, "text", once)
     if change is None:
         await _answer(query, s.text("today.already_counted"))
+        activity = s.deps.storage.activity
+        record = await activity.day(s.user_id, day)
+        text, markup = await _card(s, record, await activity.targets(s.user_id), today)
+        await _edit(message, text, markup)
         return
     await _answer(query)
     text, markup = await _result(s, day, today, counts, change)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+
+import pytest
 
 from bot.coach.activity import Counts
 from bot.coach.targets import DailyTargets
@@ -307,3 +310,154 @@ async def test_buttons_in_the_old_data_format_still_count(harness: Harness) -> N
     assert data == "t:d:0:261123", "the format already in the reps' chats"
     user.press(data, message=card)
     await user.wait_for(lambda: "Anrufe: 1/20" in card.text)
+
+
+# -- corrections of the last days ---------------------------------------------------------
+
+FRIDAY = date(2026, 11, 20)
+
+
+async def test_a_wrong_number_yesterday_is_corrected_by_text_and_the_streak_follows(
+    harness: Harness,
+) -> None:
+    user = await with_targets(harness, 4201)
+    user.send_text("gestern 80 Anrufe")  # meant 8: Friday would hit the target of 20
+    assert "Fr 20.11." in (await user.next_message()).text
+    card = await today_card(user)
+    assert "Serie: 1 " in card.text
+    user.send_text("gestern 8 statt 80 Anrufe")
+    reply = await user.next_message()
+    assert "✓ Korrigiert für Fr 20.11.: −72 Anrufe" in reply.text
+    assert "Anrufe: 8/20" in reply.text
+    assert (await harness.storage.activity.day(4201, FRIDAY)).counts == Counts(8)
+    card = await today_card(user)
+    assert "Serie: 0 " in card.text, "a corrected day no longer extends the streak"
+    # Undo reaches that day too: it takes back the correction.
+    assert reply.reply_markup is not None
+    user.press("↩️ Rückgängig", message=reply)
+    await user.wait_for(lambda: "Anrufe: 80/20" in reply.text)
+    assert (await harness.storage.activity.day(4201, FRIDAY)).counts == Counts(80)
+
+
+async def test_corrections_in_english_with_a_minus_and_never_below_zero(harness: Harness) -> None:
+    user = await with_targets(harness, 4202, "en")
+    user.send_text("yesterday 80 calls")
+    await user.next_message()
+    user.send_text("yesterday 8 instead of 80 calls")
+    assert "✓ Corrected for Fri 20.11.: −72 dials" in (await user.next_message()).text
+    user.send_text("yesterday -10 calls")
+    reply = await user.next_message()
+    assert "−8 dials" in reply.text
+    assert "can't go below 0" in reply.text
+    assert (await harness.storage.activity.day(4202, FRIDAY)).counts == Counts()
+    user.send_text("yesterday -3 calls")
+    assert "nothing on Fri 20.11. to take off" in (await user.next_message()).text
+    assert (await harness.storage.activity.day(4202, FRIDAY)).counts == Counts()
+
+
+async def test_other_days_by_name_and_date_and_a_week_back_at_most(harness: Harness) -> None:
+    user = await with_targets(harness, 4203)
+    user.send_text("vorgestern 3 Anrufe")  # Monday: Thursday
+    assert "Do 19.11." in (await user.next_message()).text
+    user.send_text("Mittwoch 4 Anrufe")
+    assert "Mi 18.11." in (await user.next_message()).text
+    user.send_text("17.11. 2 Termine")
+    assert "Di 17.11." in (await user.next_message()).text
+    user.send_text("16.11. 5 Anrufe")  # a week ago today: still in reach
+    assert "Mo 16.11." in (await user.next_message()).text
+    user.send_text("15.11. 5 Anrufe")
+    assert "letzten 7 Tage" in (await user.next_message()).text
+    user.send_text("31.11. 5 Anrufe")
+    assert "Dieses Datum gibt es nicht" in (await user.next_message()).text
+    activity = harness.storage.activity
+    assert (await activity.day(4203, date(2026, 11, 19))).counts == Counts(3)
+    assert (await activity.day(4203, date(2026, 11, 18))).counts == Counts(4)
+    assert (await activity.day(4203, date(2026, 11, 17))).counts == Counts(appointments=2)
+    assert (await activity.day(4203, date(2026, 11, 16))).counts == Counts(5)
+    assert (await activity.day(4203, date(2026, 11, 15))).counts == Counts()
+
+
+async def test_a_day_far_above_the_usual_asks_once_and_stores_only_on_yes(
+    harness: Harness,
+) -> None:
+    user = await with_targets(harness, 4204)
+    user.send_text("1.000 Anrufe")  # a thousand, 50x the target: a typo?
+    question = await user.next_message()
+    assert "1000 Anrufe für heute?" in question.text
+    assert question.button_labels == ["✅ Ja, eintragen", "✖️ Nein"]
+    assert (await harness.storage.activity.day(4204, MONDAY)).counts == Counts()
+    # The first edit fails, so the question keeps its buttons: the rep taps yes again later.
+    fault = harness.sandbox.faults.add("editMessageText", status=502)
+    yes = user.press("✅ Ja, eintragen", message=question)
+    await user.wait_for(answered(user, yes))
+    await user.wait_for(lambda: fault.hits == 1)
+    assert (await harness.storage.activity.day(4204, MONDAY)).counts == Counts(1000)
+    harness.clock.now += timedelta(minutes=1)
+    again = user.press("✅ Ja, eintragen", message=question)
+    answer = await user.wait_for(answered(user, again))
+    assert answer.text == "Schon gezählt – dieser Tipp zählt nur einmal."
+    await user.wait_for(lambda: "Anrufe: 1000/20" in question.text)
+    assert "✓ Notiert" not in question.text, "the second yes only shows the numbers"
+    assert (await harness.storage.activity.day(4204, MONDAY)).counts == Counts(1000)
+    assert user.unread == []
+    # Once the day is that high, more calls are not asked about again.
+    user.send_text("5 Anrufe")
+    assert "Anrufe: 1005/20" in (await user.next_message()).text
+
+
+async def test_no_to_a_far_off_day_stores_nothing(harness: Harness) -> None:
+    user = await with_targets(harness, 4205, "en")
+    user.send_text("yesterday 300 calls")
+    question = await user.next_message()
+    assert "300 dials for Fri 20.11.?" in question.text
+    user.press("✖️ No", message=question)
+    await user.wait_for(lambda: "nothing logged" in question.text)
+    assert question.buttons == []
+    assert (await harness.storage.activity.day(4205, FRIDAY)).counts == Counts()
+    user.send_text("yesterday 30 calls")
+    assert "Added to Fri 20.11.: 30 dials" in (await user.next_message()).text
+
+
+async def test_bad_numbers_get_a_friendly_reply_and_lose_nothing(harness: Harness) -> None:
+    user = await with_targets(harness, 4206)
+    user.send_text("3 Anrufe")
+    await user.next_message()
+    for bad in (
+        f"{10**30} Anrufe",
+        "/log 1.5",
+        "1.5 Anrufe",
+        "١٢ Anrufe",
+        "Ⅻ Anrufe",
+        "Anrufe 🤷",
+        "/log -5",
+        "8 statt Anrufe",
+    ):
+        user.send_text(bad)
+        reply = await user.next_message()
+        assert reply.text, bad
+        assert "Fehler" not in reply.text, bad
+    assert (await harness.storage.activity.day(4206, MONDAY)).counts == Counts(3)
+    user.send_text("-5 Anrufe")
+    reply = await user.next_message()
+    assert "Unter 0 geht es nicht" in reply.text
+    assert (await harness.storage.activity.day(4206, MONDAY)).counts == Counts()
+    assert harness.errors == []
+
+
+async def test_the_log_holds_no_typed_text_or_button_data(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)  # the default LOG_LEVEL (DEBUG is tests/test_log_privacy.py's)
+    user = await with_targets(harness, 4207)
+    card = await today_card(user)
+    harness.sandbox.faults.add("editMessageText", status=502)
+    harness.sandbox.faults.add("answerCallbackQuery", status=400, description="Bad Request: x")
+    user.press("+1 📞 Anruf", message=card)
+    user.send_text("gestern 8 statt 80 Anrufe")
+    await user.next_message()
+    user.send_text("Zwölftausend Anrufe bei Bäckerei Müller")
+    await user.next_message()
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "tap message not updated" in logged, "the failures are logged"
+    for secret in ("statt", "Bäckerei", "Müller", "Zwölf", "t:d:", "Anruf"):
+        assert secret not in logged, secret

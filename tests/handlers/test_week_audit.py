@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import struct
-from datetime import date
+from datetime import date, timedelta
 
 from bot.coach.activity import Counts
 from bot.coach.targets import DailyTargets
@@ -104,3 +104,61 @@ async def test_retaking_the_audit_shows_the_change(harness: Harness) -> None:
     final = [m for m in user.messages if "Compared with last time" in m.text]
     assert final, "the second result compares with the first"
     assert "(+" in final[-1].text
+
+
+async def test_a_day_opened_from_week_is_corrected_and_week_follows(harness: Harness) -> None:
+    user = await onboarded(harness, 6004)
+    activity = harness.storage.activity
+    now = harness.clock.now
+    await activity.set_targets(6004, DailyTargets(10, 3, 1, 4), "manual", now)
+    friday = date(2026, 11, 20)
+    await activity.add(6004, friday, Counts(10, 2), source="log", now=now, target_dials=10)
+    await activity.add(
+        6004, friday, Counts(conversations=1), source="log", now=now, target_dials=10
+    )
+    user.send_command("week")
+    photo = await user.next_message(timeout=15)
+    assert "an 1 von 7 Arbeitstagen" in photo.text
+    # One button per working day still in reach (a week back), then the 14-day switch.
+    assert photo.button_labels == [
+        "✏️ Mo 16.11.", "✏️ Di 17.11.", "✏️ Mi 18.11.", "✏️ Do 19.11.", "✏️ Fr 20.11.",
+        "✏️ Mo 23.11.", "📈 Letzte 14 Arbeitstage",
+    ]  # fmt: skip
+    user.press("✏️ Fr 20.11.", message=photo)
+    card = await user.next_message()
+    assert "Fr 20.11. korrigieren" in card.text
+    assert "Anrufe: 10/10" in card.text
+    minus = user.press("−1 📞", message=card)
+    answer = await user.wait_for(lambda: user.callback_answer(minus["callback_query"]["id"]))
+    assert answer.text == "📞 −1: jetzt 9 am Fr 20.11."
+    await user.wait_for(lambda: "Anrufe: 9/10" in card.text)
+    harness.clock.now += timedelta(seconds=3)
+    user.press("↩️ Rückgängig", message=card)  # takes back the −1
+    await user.wait_for(lambda: "Anrufe: 10/10" in card.text)
+    harness.clock.now += timedelta(seconds=3)
+    user.press("↩️ Rückgängig", message=card)  # then Friday's last log
+    await user.wait_for(lambda: "Gespräche: 2/3" in card.text)
+    harness.clock.now += timedelta(seconds=3)
+    user.press("−1 📞", message=card)
+    await user.wait_for(lambda: "Anrufe: 9/10" in card.text)
+    assert (await activity.day(6004, friday)).counts == Counts(9, 2)
+    user.send_command("week")
+    assert "an 0 von 7 Arbeitstagen" in (await user.next_message(timeout=15)).text
+
+
+async def test_minus_on_a_day_at_zero_stays_at_zero(harness: Harness) -> None:
+    user = await onboarded(harness, 6005, "en")
+    user.send_command("week")
+    photo = await user.next_message(timeout=15)
+    user.press("✏️ Thu 19.11.", message=photo)
+    card = await user.next_message()
+    assert "Correct Thu 19.11." in card.text
+    minus = user.press("−1 📅", message=card)
+    answer = await user.wait_for(lambda: user.callback_answer(minus["callback_query"]["id"]))
+    assert answer.text == "📅 is at 0 already, it can't go lower."
+    assert (await harness.storage.activity.day(6005, date(2026, 11, 19))).counts == Counts()
+    plus = user.press("+1 📅", message=card)
+    await user.wait_for(lambda: user.callback_answer(plus["callback_query"]["id"]))
+    assert (await harness.storage.activity.day(6005, date(2026, 11, 19))).counts == Counts(
+        appointments=1
+    )
