@@ -19,7 +19,7 @@ from typing import Final
 from telegram import Bot
 
 from bot.coach import checkins as plan
-from bot.coach.calendar import Pause, local_date
+from bot.coach.calendar import Pause, WorkCalendar, local_date
 from bot.coach.profile import Profile
 from bot.coach.streaks import streak
 from bot.handlers.calendars import calendar_for
@@ -180,24 +180,17 @@ class Checkins:
         self._pauses = pauses
         # The one rule for everything sent unasked: check-ins, snoozes and reminders alike
         # wait while the rep is paused, off work or in their quiet hours.
-        reachable = {
-            user_id: profile
-            for user_id, profile in profiles.items()
-            if plan.may_send(
-                now,
-                profile.schedule,
-                calendar_for(
-                    profile, local_date(now, profile.timezone), pauses=pauses.get(user_id, ())
-                ),
-                profile.timezone,
-            )
-        }
+        reachable: dict[int, tuple[Profile, WorkCalendar]] = {}
+        for user_id, profile in profiles.items():
+            today = local_date(now, profile.timezone)
+            calendar = calendar_for(profile, today, pauses=pauses.get(user_id, ()))
+            if plan.may_send(now, profile.schedule, calendar, profile.timezone):
+                reachable[user_id] = (profile, calendar)
         jobs: list[_Job] = []
         held: list[Claim] = []
         for claim in await store.reclaim_expired(now, self._lease, BATCH):
-            profile = reachable.get(claim.key.user_id)
-            if profile is not None:
-                jobs.append(_Job(claim, profile))
+            if claim.key.user_id in reachable:
+                jobs.append(_Job(claim, reachable[claim.key.user_id][0]))
                 report.retried += 1
             elif claim.key.user_id in profiles:
                 held.append(claim)
@@ -206,9 +199,7 @@ class Checkins:
         self._known.difference_update(claim.key for claim in held)
         send: list[DeliveryKey] = []
         skip: list[DeliveryKey] = []
-        for profile in reachable.values():
-            today = local_date(now, profile.timezone)
-            calendar = calendar_for(profile, today, pauses=pauses.get(profile.user_id, ()))
+        for profile, calendar in reachable.values():
             for due in plan.due(now, profile.schedule, calendar, profile.timezone):
                 key = _key(profile.user_id, due.slot)
                 if key not in self._known:
@@ -216,9 +207,9 @@ class Checkins:
         items: dict[DeliveryKey, DueItem] = {}
         stale: list[int] = []
         for item in await store.due_items(now, BATCH):
-            owner = reachable.get(item.user_id)
-            if owner is None:
+            if item.user_id not in reachable:
                 continue  # paused, off work, asleep or gone: the item waits
+            owner = reachable[item.user_id][0]
             if item.kind == SNOOZE and local_date(item.due_at, owner.timezone) < local_date(
                 now, owner.timezone
             ):
