@@ -69,7 +69,7 @@ _SEARCH_DAYS: Final = 366
 _MAX_CHARS: Final = 4000
 _APOSTROPHES: Final = re.compile(r"['’`´]")
 _WORD: Final = re.compile(r"[a-z0-9]+")
-_SENTENCE_END: Final = re.compile(r"[.!?;:\n…]+")
+SENTENCE_END: Final = re.compile(r"[.!?;:\n…]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,12 +94,13 @@ class DrillScore:
     tips: tuple[str, ...]
 
 
-def _words(text: str) -> list[str]:
+def split_words(text: str) -> list[str]:
+    """The folded words of a text, as the word lists are matched against them."""
     return _WORD.findall(fold(_APOSTROPHES.sub(" ", text)))
 
 
 @functools.lru_cache(maxsize=64)
-def _compiled(markers: tuple[str, ...]) -> tuple[tuple[tuple[str, bool], ...], ...]:
+def compile_markers(markers: tuple[str, ...]) -> tuple[tuple[tuple[str, bool], ...], ...]:
     """Each marker as (word, is_prefix) pairs: "termin*" matches "termine", "terminieren"."""
     compiled = []
     for marker in markers:
@@ -115,7 +116,7 @@ def _compiled(markers: tuple[str, ...]) -> tuple[tuple[tuple[str, bool], ...], .
 
 def _has_marker(words: list[str], markers: tuple[str, ...], *, at_start: bool = False) -> bool:
     """Whether the words contain one of the markers (as a whole word sequence)."""
-    for marker in _compiled(markers):
+    for marker in compile_markers(markers):
         starts = range(1) if at_start else range(len(words) - len(marker) + 1)
         for start in starts:
             if start + len(marker) > len(words):
@@ -133,8 +134,8 @@ def _asks(text: str, rubric: Rubric) -> bool:
     if "?" in text:
         return True
     return any(
-        _has_marker(_words(sentence), rubric.question_starts, at_start=True)
-        for sentence in _SENTENCE_END.split(text)
+        _has_marker(split_words(sentence), rubric.question_starts, at_start=True)
+        for sentence in SENTENCE_END.split(text)
     )
 
 
@@ -142,7 +143,7 @@ def score_reply(text: str, lang: str, rubric: Rubric) -> DrillScore:
     """Score a drill answer against the rubric; pure, never raises."""
     # `lang` is the answer's language; the rubric's word lists decide, so it is not used yet.
     text = text[:_MAX_CHARS]
-    words = _words(text)
+    words = split_words(text)
     count = len(words)
     if count == 0:
         criteria: dict[str, bool | int] = dict.fromkeys(WEIGHTS, False)
