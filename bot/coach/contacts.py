@@ -4,8 +4,9 @@ One message holds a contact: its parts are separated by commas, semicolons or li
 that is a phone number is the phone (also at the end of the name: "Müller 0171 2345678"); a
 part with a label ("Tel:", "Firma:", "Notiz:") goes where the label says; "Kunde"/"customer"
 marks a customer. Of the other parts the first is the name, the second the company, and the
-rest is the note. Search is forgiving: prefixes and substrings first, then fuzzy matches
-(typos, "Mueller" for "Müller").
+rest is the note; an empty part between commas keeps its place (", Bäckerei, 0171 …" has no
+name, it does not make the company the name). Search is forgiving: prefixes and substrings
+first, then fuzzy matches (typos, "Mueller" for "Müller").
 """
 
 from __future__ import annotations
@@ -36,10 +37,13 @@ _MAX_PHONE_TEXT: Final = 40
 
 Problem = Literal["empty_name", "too_long", "bad_phone"]
 
-_SEPARATORS: Final = re.compile(r"[,;\n\r]+")
+_LINES: Final = re.compile(r"[\n\r]+")
+_PARTS: Final = re.compile(r"[,;]")
 _PHONE_CHARS: Final = re.compile(r"\+?[0-9][0-9 ()/.\-]*[0-9]")
 _TRAILING_PHONE: Final = re.compile(r"^(.*?)[\s:]+(\+?[0-9][0-9 ()/.\-]*[0-9])$")
 _SPACES: Final = re.compile(r"\s+")
+# Zero-width (non-)joiners spell words in some scripts and build emoji: they stay.
+_JOINERS: Final = frozenset("\u200c\u200d")
 # "Tel: 0171 …", "Firma - Bäckerei", "note: …"
 _LABEL: Final = re.compile(r"^([^\W\d_]+)\.?\s*[:=]\s*(.*)$", re.DOTALL)
 _LABELS: Final[dict[str, Field]] = {
@@ -84,13 +88,23 @@ class ContactError:
     problem: Problem
     field: Field = "name"
     limit: int = 0
+    # A contact without its name: what was typed besides, kept to add the name to it.
+    partial: ContactDraft | None = None
+
+
+def _visible(ch: str) -> str:
+    """A character as kept: invisible format marks vanish, other control characters are a
+    space (line breaks and tabs stay what they are)."""
+    category = unicodedata.category(ch)
+    if category[0] != "C" or ch in "\n\r\t" or ch in _JOINERS:
+        return ch
+    return "" if category == "Cf" else " "
 
 
 def _clean(text: str) -> str:
-    """Without control characters; runs of spaces as one."""
-    kept = "".join(
-        ch if unicodedata.category(ch)[0] != "C" or ch in "\n\r\t" else " " for ch in text
-    )
+    """Without control characters; invisible format marks (zero-width space, direction marks)
+    dropped, so "Mül\u200bler" is "Müller"; runs of spaces as one."""
+    kept = "".join(_visible(ch) for ch in text)
     return _SPACES.sub(" ", kept).strip()
 
 
@@ -113,23 +127,82 @@ def _clean_note(text: str) -> str:
 
 
 def _check(draft: ContactDraft) -> ContactDraft | ContactError:
-    if not any(ch.isalnum() for ch in draft.name):
-        return ContactError("empty_name")
     for name in FIELDS:
         value = getattr(draft, name)
         if value is not None and len(value) > LIMITS[name]:
             return ContactError("too_long", name, LIMITS[name])
+    if not any(ch.isalnum() for ch in draft.name):
+        rest = draft.company or draft.phone or draft.note
+        return ContactError("empty_name", partial=draft if rest else None)
     return draft
+
+
+def with_name(partial: ContactDraft, text: str) -> ContactDraft | ContactError:
+    """A contact typed without its name, completed by the name typed next (or a whole line,
+    whose parts then replace the ones kept)."""
+    typed = parse_contact(text)
+    if isinstance(typed, ContactError):
+        return (
+            typed if typed.problem != "empty_name" else ContactError("empty_name", partial=partial)
+        )
+    return _check(
+        ContactDraft(
+            name=typed.name,
+            company=typed.company or partial.company,
+            phone=typed.phone or partial.phone,
+            note=typed.note or partial.note,
+            kind=typed.kind if typed.kind != PROSPECT else partial.kind,
+        )
+    )
+
+
+def draft_data(draft: ContactDraft) -> dict[str, str]:
+    """A draft as plain strings, to keep it in a stored flow state."""
+    values = {name: getattr(draft, name) for name in FIELDS}
+    return {**{k: v for k, v in values.items() if v is not None}, "kind": draft.kind}
+
+
+def draft_from(data: object) -> ContactDraft | None:
+    """A draft kept by `draft_data`, or None when the data is not one (old or forged)."""
+    if not isinstance(data, dict):
+        return None
+    values = {name: data.get(name) for name in FIELDS}
+    if not all(v is None or isinstance(v, str) for v in values.values()):
+        return None
+    kind = CUSTOMER if data.get("kind") == CUSTOMER else PROSPECT
+    draft = ContactDraft(
+        name=values["name"] or "",
+        company=values["company"],
+        phone=values["phone"],
+        note=values["note"],
+        kind=kind,
+    )
+    return draft if all(len(getattr(draft, n) or "") <= LIMITS[n] for n in FIELDS) else None
+
+
+def same_contact(draft: ContactDraft, others: Sequence[Searchable]) -> list[int]:
+    """Ids of contacts the draft repeats: the same name and company, or the same phone."""
+    name, company = fold(draft.name), fold(draft.company or "")
+    digits = _digits(draft.phone or "")
+    return [
+        c.id
+        for c in others
+        if (fold(c.name) == name and fold(c.company or "") == company)
+        or (digits and _digits(c.phone or "") == digits)
+    ]
 
 
 def parse_contact(text: str) -> ContactDraft | ContactError:
     """A contact from one message ("Müller, Bäckerei Sonnenschein, 0171 2345678"), or why not."""
     labelled: dict[Field, list[str]] = {}
-    plain: list[str] = []
+    # The name, the company, then the note, in the order typed; None is a slot left empty.
+    plain: list[str | None] = []
     kind: Kind = PROSPECT
-    for raw in _SEPARATORS.split(text):
+    lines = [line for line in _LINES.split(text) if _clean(line)]
+    for raw in (piece for line in lines for piece in _PARTS.split(line)):
         part = _clean(raw)
         if not part:
+            plain.append(None)
             continue
         label = _LABEL.match(part)
         if label is not None and fold(label.group(1)) in _LABELS:
@@ -142,9 +215,14 @@ def parse_contact(text: str) -> ContactDraft | ContactError:
             labelled["phone"] = [part]
             continue
         plain.append(part)
-    if "phone" not in labelled and plain:
+    # Only a slot with something typed after it was left empty on purpose ("Müller, Firma, "
+    # is just typing); blank lines are no slots at all.
+    while plain and plain[-1] is None:
+        plain.pop()
+    first = plain[0] if plain else None
+    if "phone" not in labelled and first is not None:
         # "Müller 0171 2345678": a number at the end of the first part.
-        match = _TRAILING_PHONE.match(plain[0]) if len(plain[0]) <= _MAX_TRAILING else None
+        match = _TRAILING_PHONE.match(first) if len(first) <= _MAX_TRAILING else None
         if match is not None and _is_phone(match.group(2)) and match.group(1).strip():
             plain[0] = match.group(1).strip()
             labelled["phone"] = [match.group(2)]
@@ -157,8 +235,9 @@ def parse_contact(text: str) -> ContactDraft | ContactError:
         values["name"] = plain.pop(0)
     if values["company"] is None and plain:
         values["company"] = plain.pop(0)
-    if plain:
-        values["note"] = ", ".join([*plain, *([values["note"]] if values["note"] else [])])
+    rest = [part for part in plain if part is not None]
+    if rest:
+        values["note"] = ", ".join([*rest, *([values["note"]] if values["note"] else [])])
     if values["phone"] is not None and not _is_phone(values["phone"]):
         return ContactError("bad_phone", "phone")
     draft = ContactDraft(

@@ -1,6 +1,11 @@
 """/contacts (/kontakte): the rep's prospects and customers. Add one in a message ("Müller,
 Bäckerei Sonnenschein, 0171 2345678"), page through the list, search by typing while it is
-open, and on a contact's card log a touch, change the channel, edit or archive."""
+open, and on a contact's card log a touch, change the channel, edit or archive.
+
+Nothing typed is lost or doubled without a word: a contact without a name keeps the rest and
+asks for the name; one that repeats a stored contact (same name and company, or same phone)
+offers to open that one or to add it anyway. Archived contacts have their own list, are found
+by search (marked 🗄) and come back from their card."""
 
 from __future__ import annotations
 
@@ -18,9 +23,13 @@ from bot.coach.contacts import (
     ContactError,
     Field,
     Searchable,
+    draft_data,
+    draft_from,
     parse_contact,
     parse_field,
+    same_contact,
     search_contacts,
+    with_name,
 )
 from bot.coach.followups import CHANNELS, DEFAULT_CHANNEL
 from bot.handlers.calendars import today_of
@@ -53,6 +62,10 @@ PAGE_SIZE: Final = 8
 NOTE_SHOWN: Final = 300
 # A search text kept to add it as a contact in one tap; longer ones are typed again.
 QUERY_KEPT: Final = 500
+# Stored contacts a new one repeats, offered to open instead.
+SAME_SHOWN: Final = 3
+# Buttons whose first number is a page, not a contact.
+LISTS: Final = ("l", "ar", "u")
 
 
 def _int(value: str) -> int | None:
@@ -65,8 +78,10 @@ def _onboarded(s: Session) -> bool:
 
 
 def _label(s: Session, contact: Contact) -> str:
-    """A contact on a button: status icon, name and company (plain text, not HTML)."""
-    icon = s.text(f"contacts.icon.{contact.status}")
+    """A contact on a button: status icon (🗄 when archived), name and company (plain text)."""
+    icon = s.text(
+        "contacts.icon.archived" if contact.archived else f"contacts.icon.{contact.status}"
+    )
     company = f" · {clip(contact.company, 18)}" if contact.company else ""
     return f"{icon} {clip(contact.name)}{company}"
 
@@ -108,37 +123,57 @@ def _bottom(s: Session) -> list[tuple[str, str]]:
     ]
 
 
-async def list_view(s: Session, page: int) -> tuple[str, InlineKeyboardMarkup] | None:
-    """One page of the list, by name, with paging; None when the rep has no contacts."""
+def _paging(page: int, pages: int, action: str) -> list[tuple[str, str]]:
+    return [
+        ("◀️", f"{PREFIX}:{action}:{(page - 1) % pages}"),
+        (f"{page + 1}/{pages}", f"{PREFIX}:{action}:{page}"),
+        ("▶️", f"{PREFIX}:{action}:{(page + 1) % pages}"),
+    ]
+
+
+async def list_view(
+    s: Session, page: int, archived: bool = False
+) -> tuple[str, InlineKeyboardMarkup] | None:
+    """One page of the list (or of the archive), by name, with paging; None when the rep has
+    no contacts at all."""
     repo = s.deps.storage.contacts
-    total = await repo.count(s.user_id)
+    total = await repo.count(s.user_id, archived=archived)
+    stored = total if archived else await repo.count(s.user_id, archived=True)
+    if total == 0 and (archived or stored == 0):
+        return None if stored == 0 else await list_view(s, 0, archived=not archived)
     if total == 0:
-        return None
+        # Everything is archived: say so, and offer the archive, not an empty list.
+        text = s.deps.content.plural(s.lang, "contacts.list.all_archived", stored)
+        rows = [[(s.text("contacts.button.archive_list", n=stored), f"{PREFIX}:ar:0")]]
+        return text, inline([], extra_rows=[*rows, _bottom(s)[:1]])
     pages = (total + PAGE_SIZE - 1) // PAGE_SIZE
     page = min(max(page, 0), pages - 1)
-    shown = await repo.page(s.user_id, page * PAGE_SIZE, PAGE_SIZE)
+    shown = await repo.page(s.user_id, page * PAGE_SIZE, PAGE_SIZE, archived=archived)
+    key = "contacts.archive_list" if archived else "contacts.list"
     text = "\n".join(
         [
-            s.deps.content.plural(s.lang, "contacts.list.title", total, page=page + 1, pages=pages),
-            s.text("contacts.list.hint"),
+            s.deps.content.plural(s.lang, f"{key}.title", total, page=page + 1, pages=pages),
+            s.text(f"{key}.hint"),
         ]
     )
     rows = [[(_label(s, c), f"{PREFIX}:o:{c.id}")] for c in shown]
     if pages > 1:
-        rows.append(
-            [
-                ("◀️", f"{PREFIX}:l:{(page - 1) % pages}"),
-                (f"{page + 1}/{pages}", f"{PREFIX}:l:{page}"),
-                ("▶️", f"{PREFIX}:l:{(page + 1) % pages}"),
-            ]
-        )
-    rows.append(_bottom(s))
+        rows.append(_paging(page, pages, "ar" if archived else "l"))
+    if archived:
+        rows.append([(s.text("contacts.button.list"), f"{PREFIX}:l:0"), *_bottom(s)[:1]])
+    else:
+        rows.append(_bottom(s))
+        if stored:
+            rows.append([(s.text("contacts.button.archive_list", n=stored), f"{PREFIX}:ar:0")])
     return text, inline([], extra_rows=rows)
 
 
-async def show_list(s: Session, page: int = 0, message: Message | None = None) -> None:
-    """The list (typing searches it), or the first question when there are no contacts yet."""
-    view = await list_view(s, page)
+async def show_list(
+    s: Session, page: int = 0, message: Message | None = None, archived: bool = False
+) -> None:
+    """The list or the archive (typing searches both), or the first question when there are
+    no contacts yet."""
+    view = await list_view(s, page, archived)
     if view is None:
         await ask_new(s, first=True)
         return
@@ -156,20 +191,32 @@ async def ask_new(s: Session, first: bool = False) -> None:
     await s.say("contacts.add.first" if first else "contacts.add.ask")
 
 
+def _searchable(contacts: list[Contact]) -> list[Searchable]:
+    return [Searchable(c.id, c.name, c.company, c.phone) for c in contacts]
+
+
+async def finds(s: Session, text: str) -> bool:
+    """Whether a typed text finds any of the rep's contacts (archived ones too)."""
+    everyone = await s.deps.storage.contacts.everyone(s.user_id)
+    return bool(search_contacts(_searchable(everyone), text, limit=1))
+
+
 async def search(s: Session, text: str) -> None:
-    """Contacts matching a typed text; none found offers to add the text as a contact."""
-    contacts = await s.deps.storage.contacts.listed(s.user_id)
+    """Contacts matching a typed text, archived ones too (marked, to restore from their card);
+    none found offers to add the text as a contact."""
+    contacts = await s.deps.storage.contacts.everyone(s.user_id)
     by_id = {c.id: c for c in contacts}
-    found = search_contacts([Searchable(c.id, c.name, c.company, c.phone) for c in contacts], text)
+    found = search_contacts(_searchable(contacts), text)
     if found:
         await _set(s, LIST, since(s.deps.clock()))
         rows = [[(_label(s, by_id[i]), f"{PREFIX}:o:{i}")] for i in found]
         rows.append([(s.text("contacts.button.list"), f"{PREFIX}:l:0"), *_bottom(s)[:1]])
-        key = "contacts.search.found"
-        await s.send(
-            s.deps.content.plural(s.lang, key, len(found), query=quote(text)),
-            inline([], extra_rows=rows),
-        )
+        lines = [
+            s.deps.content.plural(s.lang, "contacts.search.found", len(found), query=quote(text))
+        ]
+        if any(by_id[i].archived for i in found):
+            lines.append(s.text("contacts.search.archived_hint"))
+        await s.send("\n".join(lines), inline([], extra_rows=rows))
         return
     draft = parse_contact(text) if len(text) <= QUERY_KEPT else None
     addable = isinstance(draft, ContactDraft)
@@ -186,14 +233,43 @@ async def search(s: Session, text: str) -> None:
 # --- Adding, the card --------------------------------------------------------------------------
 
 
-async def add(s: Session, text: str) -> None:
-    """Store a contact typed in one message and show its card; explain what is wrong if not."""
-    draft = parse_contact(text)
+async def add(s: Session, text: str, partial: ContactDraft | None = None) -> None:
+    """Store a contact typed in one message (or the name to a `partial` one kept) and show its
+    card; explain what is wrong if not."""
+    draft = parse_contact(text) if partial is None else with_name(partial, text)
+    if isinstance(draft, ContactError) and draft.partial is not None:
+        await _ask_name(s, draft.partial)
+        return
     if isinstance(draft, ContactError):
         await _set(s, ADD)
         await s.send(_error(s, draft) + "\n\n" + s.text("contacts.add.again"))
         return
-    contact = await s.deps.storage.contacts.add(s.user_id, draft, s.deps.clock())
+    await add_draft(s, draft)
+
+
+async def _ask_name(s: Session, partial: ContactDraft) -> None:
+    """A contact typed without a name: keep the rest where it was typed, ask for the name."""
+    await _set(s, ADD, {"partial": draft_data(partial)})
+    kept = ", ".join(v for v in (partial.company, partial.phone, partial.note) if v)
+    await s.say("contacts.add.ask_name", kept=quote(kept))
+
+
+async def add_draft(s: Session, draft: ContactDraft, anyway: bool = False) -> None:
+    """Store a new contact and show its card; unless `anyway`, one that repeats a stored
+    contact first asks whether to open that one instead."""
+    repo = s.deps.storage.contacts
+    if not anyway:
+        everyone = await repo.everyone(s.user_id)
+        by_id = {c.id: c for c in everyone}
+        same = same_contact(draft, _searchable(everyone))[:SAME_SHOWN]
+        if same:
+            await _set(s, ADD, {"same": draft_data(draft)})
+            rows = [[(_label(s, by_id[i]), f"{PREFIX}:o:{i}")] for i in same]
+            rows.append([(s.text("contacts.button.add_anyway"), f"{PREFIX}:y")])
+            name = by_id[same[0]].name
+            await s.say("contacts.same", inline([], extra_rows=rows), name=name)
+            return
+    contact = await repo.add(s.user_id, draft, s.deps.clock())
     await s.deps.storage.flows.clear(s.user_id)
     await send_card(s, contact, s.text("contacts.added", name=contact.name))
 
@@ -251,7 +327,16 @@ async def card_text(s: Session, contact: Contact) -> str:
 def card_markup(
     s: Session, contact: Contact, channel: str = DEFAULT_CHANNEL
 ) -> InlineKeyboardMarkup:
-    """Outcome buttons over `channel`, the channel switch, edit, archive, list and new."""
+    """Outcome buttons over `channel`, the channel switch, edit, archive, list and new; an
+    archived contact's card offers to restore it."""
+    if contact.archived:
+        return inline(
+            [],
+            extra_rows=[
+                [(s.text("contacts.button.unarchive"), f"{PREFIX}:u:{contact.id}")],
+                [(s.text("contacts.button.list"), f"{PREFIX}:l:0")],
+            ],
+        )
     rows = outcome_rows(s, contact.id, channel)
     rows.append(
         [
@@ -279,7 +364,7 @@ def card_markup(
 async def send_card(s: Session, contact: Contact, prefix: str = "") -> None:
     """Send a contact's card with its buttons."""
     text = await card_text(s, contact)
-    hint = s.text("contacts.card.hint")
+    hint = s.text("contacts.card.archived" if contact.archived else "contacts.card.hint")
     await s.send("\n\n".join(p for p in (prefix, text, hint) if p), card_markup(s, contact))
 
 
@@ -295,8 +380,9 @@ def _channel_picker(s: Session, contact: Contact, current: str) -> InlineKeyboar
 def _edit_picker(s: Session, contact: Contact, channel: str) -> InlineKeyboardMarkup:
     buttons = [(s.text(f"contacts.field.{f}"), f"{PREFIX}:ef:{contact.id}:{f}") for f in FIELDS]
     other = "prospect" if contact.kind == "customer" else "customer"
+    # The kind to set, not a toggle: a double tap sets it twice, not back.
     extra = [
-        [(s.text(f"contacts.button.make_{other}"), f"{PREFIX}:k:{contact.id}:{channel}")],
+        [(s.text(f"contacts.button.make_{other}"), f"{PREFIX}:k:{contact.id}:{channel}:{other}")],
         [(s.text("contacts.button.back"), f"{PREFIX}:cs:{contact.id}:{channel}")],
     ]
     return inline(buttons, columns=2, extra_rows=extra)
@@ -345,11 +431,12 @@ async def contacts_command(update: Update, s: Session) -> None:
     await show_list(s)
 
 
-async def _contact(s: Session, contact_id: int | None) -> Contact | None:
+async def _contact(s: Session, contact_id: int | None, archived: bool = False) -> Contact | None:
+    """One of the rep's contacts; an archived one only where `archived` allows it."""
     if contact_id is None:
         return None
     contact = await s.deps.storage.contacts.get(s.user_id, contact_id)
-    return contact if contact is not None and not contact.archived else None
+    return contact if contact is not None and (archived or not contact.archived) else None
 
 
 @with_session
@@ -365,19 +452,28 @@ async def on_button(update: Update, s: Session) -> None:
     parts = (query.data or "").split(":")[1:]
     action, args = (parts[0], parts[1:]) if parts else ("", [])
     first = _int(args[0]) if args else None
-    contact = await _contact(s, first) if action not in ("l", "u") else None
-    channel = args[1] if len(args) == 2 and args[1] in CHANNELS else DEFAULT_CHANNEL
+    contact = await _contact(s, first, archived=action == "o") if action not in LISTS else None
+    channel = args[1] if len(args) >= 2 and args[1] in CHANNELS else DEFAULT_CHANNEL
+    data = s.flow.data if s.flow is not None and s.flow.flow == FLOW else {}
     done = True
     match action, args:
         case "l", [_] if first is not None:
             await show_list(s, first, message)
+        case "ar", [_] if first is not None:
+            await show_list(s, first, message, archived=True)
         case "n", []:
             await ask_new(s)
         case "q", []:
-            text = s.flow.data.get("q") if s.flow is not None and s.flow.flow == FLOW else None
+            text = data.get("q")
             done = isinstance(text, str)
             if isinstance(text, str):
                 await add(s, text)
+        case "y", []:
+            # Add anyway: the draft kept with the warning is used up, so a second tap adds none.
+            draft = draft_from(data.get("same"))
+            done = draft is not None
+            if draft is not None:
+                await add_draft(s, draft, anyway=True)
         case "o", [_] if contact is not None:
             await send_card(s, contact)
         case "ch", [_, _] if contact is not None:
@@ -388,8 +484,10 @@ async def on_button(update: Update, s: Session) -> None:
             await _edit_markup(message, _edit_picker(s, contact, channel))
         case "ef", [_, str(field)] if contact is not None and field in FIELDS:
             await _ask_field(s, contact, field)
-        case "k", [_, _] if contact is not None:
+        case "k", [_, _, *wanted] if contact is not None:
             kind = "prospect" if contact.kind == "customer" else "customer"
+            if wanted and wanted[0] in ("prospect", "customer"):
+                kind = wanted[0]
             changed = await s.deps.storage.contacts.update(
                 s.user_id, contact.id, s.deps.clock(), kind=kind
             )
@@ -424,7 +522,7 @@ async def answer_text(s: Session, text: str) -> bool:
     if state is None or state.flow != FLOW or not _onboarded(s):
         return False
     if state.step == ADD:
-        await add(s, text)
+        await add(s, text, draft_from(state.data.get("partial")))
         return True
     if state.step == LIST:
         if not still_open(state.data, s.deps.clock()):

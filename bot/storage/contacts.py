@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from bot.coach.contacts import ContactDraft
 from bot.coach.followups import AFTERSALES, ContactRecord, Proposal
 from bot.storage.tables import contacts, followups, touches
+from bot.storage.taps import claim_tap
 
 FollowUpStatus = Literal["proposed", "open", "done", "skipped"]
 PROPOSED: Final[FollowUpStatus] = "proposed"
@@ -23,6 +24,10 @@ PLANNED: Final = (PROPOSED, OPEN)
 # Rows per statement: well below SQLite's limit of bound parameters.
 CHUNK: Final = 500
 EDITABLE: Final = frozenset({"name", "company", "phone", "note", "kind"})
+
+
+class TapCountedError(Exception):
+    """The tap asking to record a touch is counted already: a double tap or a redelivery."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,19 +201,21 @@ class ContactRepository:
                     found[row.id] = _contact(row)
         return found
 
-    async def count(self, user_id: int) -> int:
-        """How many contacts the rep has in the list (not archived)."""
+    async def count(self, user_id: int, *, archived: bool = False) -> int:
+        """How many contacts the rep has in the list (or, with `archived`, in the archive)."""
         query = select(func.count()).where(
-            contacts.c.user_id == user_id, contacts.c.archived.is_(False)
+            contacts.c.user_id == user_id, contacts.c.archived.is_(archived)
         )
         async with self._engine.connect() as conn:
             return int((await conn.execute(query)).scalar() or 0)
 
-    async def page(self, user_id: int, offset: int, limit: int) -> list[Contact]:
-        """A page of the rep's listed contacts, by name."""
+    async def page(
+        self, user_id: int, offset: int, limit: int, *, archived: bool = False
+    ) -> list[Contact]:
+        """A page of the rep's listed (or archived) contacts, by name."""
         query = (
             select(contacts)
-            .where(contacts.c.user_id == user_id, contacts.c.archived.is_(False))
+            .where(contacts.c.user_id == user_id, contacts.c.archived.is_(archived))
             .order_by(*_LISTED)
             .offset(max(0, offset))
             .limit(max(0, limit))
@@ -223,6 +230,12 @@ class ContactRepository:
             .where(contacts.c.user_id == user_id, contacts.c.archived.is_(False))
             .order_by(*_LISTED)
         )
+        async with self._engine.connect() as conn:
+            return [_contact(row) for row in await conn.execute(query)]
+
+    async def everyone(self, user_id: int) -> list[Contact]:
+        """Every contact of the rep, archived ones too, by name: for search and duplicates."""
+        query = select(contacts).where(contacts.c.user_id == user_id).order_by(*_LISTED)
         async with self._engine.connect() as conn:
             return [_contact(row) for row in await conn.execute(query)]
 
@@ -297,11 +310,19 @@ class ContactRepository:
         close: Sequence[int] = (),
         proposals: Sequence[Proposal] = (),
         accept: bool = False,
+        tap_id: str | None = None,
+        origin: str = "",
     ) -> tuple[Touch, list[FollowUp]] | None:
         """In one transaction: store a touch, set the contact's status and kind, settle the
         follow-ups it replaces and store the next ones (proposed, or open when `accept`).
-        None if the contact is not the rep's."""
+        None if the contact is not the rep's. Raises TapCountedError, storing nothing, when the tap
+        that asked for it (its callback query id and button, see bot.storage.taps) is counted
+        already."""
         async with self._engine.begin() as conn:
+            if tap_id is not None and not await claim_tap(
+                conn, user_id=user_id, tap_id=tap_id, origin=origin, now=now
+            ):
+                raise TapCountedError
             changed = await conn.execute(
                 update(contacts)
                 .where(_mine(user_id, contact_id))

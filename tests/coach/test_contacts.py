@@ -11,10 +11,14 @@ from bot.coach.contacts import (
     ContactDraft,
     ContactError,
     Searchable,
+    draft_data,
+    draft_from,
     parse_contact,
     parse_field,
     parse_note,
+    same_contact,
     search_contacts,
+    with_name,
 )
 
 
@@ -53,8 +57,12 @@ def test_parse_contact(text: str, expected: ContactDraft) -> None:
     [
         ("", ContactError("empty_name")),
         ("   ,, ;\n", ContactError("empty_name")),
-        ("0171 2345678", ContactError("empty_name")),
-        ("!!!, Bäckerei", ContactError("empty_name")),
+        # Without a name, what was typed besides is kept to complete it.
+        (
+            "0171 2345678",
+            ContactError("empty_name", partial=ContactDraft("", phone="0171 2345678")),
+        ),
+        ("!!!, Bäckerei", ContactError("empty_name", partial=ContactDraft("!!!", "Bäckerei"))),
         ("A" * 81, ContactError("too_long", "name", 80)),
         ("Müller, " + "B" * 121, ContactError("too_long", "company", 120)),
         ("Müller, Firma, " + "n" * 4096, ContactError("too_long", "note", 1000)),
@@ -162,3 +170,61 @@ def test_parse_field_never_raises(text: str, field: str) -> None:
 def test_search_never_raises(query: str) -> None:
     found = search_contacts(PEOPLE, query)
     assert len(found) == len(set(found)) <= 8
+
+
+@pytest.mark.parametrize(
+    ("text", "partial"),
+    [
+        (", Firma ohne Namen, 0171 2345678", ContactDraft("", "Firma ohne Namen", "0171 2345678")),
+        ("; Bäckerei; mag Kaffee", ContactDraft("", "Bäckerei", note="mag Kaffee")),
+        ("  , Acme, customer", ContactDraft("", "Acme", kind="customer")),
+    ],
+)
+def test_an_empty_name_keeps_the_fields_in_place(text: str, partial: ContactDraft) -> None:
+    assert parse_contact(text) == ContactError("empty_name", partial=partial)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # An empty slot between commas stays empty: the next part is the note, not the company.
+        ("Müller,, mag Kaffee", ContactDraft("Müller", note="mag Kaffee")),
+        ("Müller, Bäckerei, ", ContactDraft("Müller", "Bäckerei")),
+        ("\n \nMüller\n \nBäckerei", ContactDraft("Müller", "Bäckerei")),
+    ],
+)
+def test_empty_slots_and_blank_lines(text: str, expected: ContactDraft) -> None:
+    assert parse_contact(text) == expected
+
+
+def test_a_name_completes_a_contact_typed_without_one() -> None:
+    partial = ContactDraft("", "Firma ohne Namen", "0171 2345678")
+    assert with_name(partial, "Schulz") == ContactDraft(
+        "Schulz", "Firma ohne Namen", "0171 2345678"
+    )
+    # A whole line: what it gives replaces what was kept.
+    assert with_name(partial, "Schulz, Neue Firma") == ContactDraft(
+        "Schulz", "Neue Firma", "0171 2345678"
+    )
+    assert with_name(partial, " ,, ") == ContactError("empty_name", partial=partial)
+    assert with_name(partial, "S" * 81) == ContactError("too_long", "name", 80)
+
+
+def test_a_draft_survives_the_flow_state_and_forged_data_does_not() -> None:
+    draft = ContactDraft("Müller", "Bäckerei", None, "Notiz", "customer")
+    assert draft_from(draft_data(draft)) == draft
+    assert draft_from({"name": 5}) is None
+    assert draft_from("Müller") is None
+    assert draft_from({"name": "M" * 500}) is None
+
+
+def test_same_contact_by_name_and_company_or_phone() -> None:
+    others = [
+        Searchable(1, "Müller", "Bäckerei Sonnenschein", "0171 2345678"),
+        Searchable(2, "Müller", None, None),
+        Searchable(3, "Weber", "Acme", "+49 171 999"),
+    ]
+    assert same_contact(ContactDraft("MÜLLER", "bäckerei sonnenschein"), others) == [1]
+    assert same_contact(ContactDraft("Müller"), others) == [2]
+    assert same_contact(ContactDraft("Meier", phone="0171/234 56 78"), others) == [1]
+    assert same_contact(ContactDraft("Müller", "Metzgerei"), others) == []

@@ -184,7 +184,10 @@ async def test_edit_fields_switch_kind_and_archive(harness: Harness) -> None:
     assert "Müller ist archiviert" in card.text
     assert await harness.storage.contacts.count(7006) == 0
     user.send_command("kontakte")
-    assert "Noch ist die Liste leer" in (await user.next_message()).text
+    # Not "the list is empty" (that was wrong): the one contact is archived, and can be seen.
+    listing = await user.next_message()
+    assert "Dein einziger Kontakt ist archiviert" in listing.text
+    assert listing.button_labels == ["🗄 Archiv (1)", "➕ Neuer Kontakt"]
     user.press("↩️ Zurückholen", message=card)
     back = await user.next_message()
     assert "Müller ist wieder in der Liste" in back.text
@@ -253,3 +256,139 @@ async def test_a_list_opened_long_ago_takes_no_search(harness: Harness) -> None:
     reply = await user.next_message()
     assert "Treffer" not in reply.text, "handled like any text, not as a search"
     assert await harness.storage.flows.get(7009) is None
+
+
+async def test_a_contact_without_a_name_keeps_its_fields_and_asks_for_the_name(
+    harness: Harness,
+) -> None:
+    user = await onboarded(harness, 7010)
+    user.send_command("kontakte")
+    await user.next_message()
+    user.send_text(", Firma ohne Namen, 0171 2345678")
+    ask = await user.next_message()
+    assert "Da fehlt der Name" in ask.text
+    assert "„Firma ohne Namen, 0171 2345678“ habe ich mir gemerkt" in ask.text
+    assert "/cancel" in ask.text
+    assert await harness.storage.contacts.count(7010) == 0, "the company is no name"
+    user.send_text("  ")
+    assert "Da fehlt der Name" in (await user.next_message()).text
+    user.send_text("Schulz")
+    card = await user.next_message()
+    assert "✅ Gespeichert: Schulz" in card.text
+    (stored,) = await harness.storage.contacts.listed(7010)
+    assert (stored.name, stored.company, stored.phone) == (
+        "Schulz", "Firma ohne Namen", "0171 2345678"
+    )  # fmt: skip
+
+
+async def test_the_same_contact_twice_is_asked_about(harness: Harness) -> None:
+    user = await onboarded(harness, 7011)
+    await added(user, "Müller, Bäckerei Sonnenschein, 0171 2345678")
+    same = await added(user, "müller, bäckerei sonnenschein")
+    assert "Müller hast du schon gespeichert" in same.text
+    assert same.button_labels == ["⚪ Müller · Bäckerei Sonnensc…", "➕ Trotzdem neu anlegen"]
+    assert await harness.storage.contacts.count(7011) == 1
+    user.press("⚪ Müller · Bäckerei Sonnensc…", message=same)
+    assert "👤 Müller" in (await user.next_message()).text
+    assert await harness.storage.contacts.count(7011) == 1
+
+    # The same phone, written differently; a double tap on "add anyway" adds one.
+    same = await added(user, "Meier, 0171/234 56 78")
+    assert "Müller hast du schon gespeichert" in same.text, "the stored one is named"
+    first = user.press("➕ Trotzdem neu anlegen", message=same)
+    second = user.press("➕ Trotzdem neu anlegen", message=same)
+    card = await user.next_message()
+    assert "✅ Gespeichert: Meier" in card.text
+    answer = await user.wait_for(lambda: user.callback_answer(second["callback_query"]["id"]))
+    assert answer.text == "Dieser Knopf ist nicht mehr aktuell."
+    assert user.callback_answer(first["callback_query"]["id"]) is not None
+    assert await harness.storage.contacts.count(7011) == 2
+
+
+async def test_archived_contacts_are_listed_found_and_restored(harness: Harness) -> None:
+    user = await onboarded(harness, 7012)
+    drafts = [ContactDraft("Müller", "Bäckerei"), ContactDraft("Weber", "Acme")]
+    stored = await harness.storage.contacts.add_many(7012, drafts, harness.clock.now)
+    for contact in stored:
+        await harness.storage.contacts.archive(7012, contact.id, True, harness.clock.now)
+    user.send_command("kontakte")
+    listing = await user.next_message()
+    assert "Alle 2 Kontakte sind archiviert" in listing.text
+    assert "leer" not in listing.text
+    user.press("🗄 Archiv (2)", message=listing)
+    await user.wait_for(lambda: listing.edit_count > 0)
+    assert "🗄 Archiv – 2 Kontakte" in listing.text
+    assert listing.button_labels[:2] == ["🗄 Müller · Bäckerei", "🗄 Weber · Acme"]
+
+    # A search finds archived contacts too, instead of offering to create them again.
+    user.send_text("Weber")
+    found = await user.next_message()
+    assert "1 Treffer" in found.text
+    assert "🗄 = archiviert" in found.text
+    assert found.button_labels[0] == "🗄 Weber · Acme"
+    user.press("🗄 Weber · Acme", message=found)
+    card = await user.next_message()
+    assert "👤 Weber" in card.text
+    assert "Archiviert" in card.text
+    assert card.button_labels == ["↩️ Zurückholen", "👥 Liste"]
+    user.press("↩️ Zurückholen", message=card)
+    back = await user.next_message()
+    assert "Weber ist wieder in der Liste" in back.text
+    assert [c.name for c in await harness.storage.contacts.listed(7012)] == ["Weber"]
+    assert await harness.storage.contacts.count(7012, archived=True) == 1
+
+    # The list shows the archive beside it; the same name typed as new is asked about.
+    user.send_command("kontakte")
+    listing = await user.next_message()
+    assert listing.button_labels[-1] == "🗄 Archiv (1)"
+    same = await added(user, "Müller, Bäckerei")
+    assert "Müller hast du schon gespeichert" in same.text
+    assert same.button_labels[0] == "🗄 Müller · Bäckerei"
+
+
+async def test_odd_input_in_the_contact_entry(harness: Harness) -> None:
+    user = await onboarded(harness, 7013)
+    user.send_command("kontakte")
+    await user.next_message()
+    for text in ("   ", "\u200b\u200b\u200b", "\u202e\u200f", "🙂🙂", "-, -, -"):
+        user.send_text(text)
+        answer = await user.next_message()
+        assert "Da fehlt der Name" in answer.text, repr(text)
+        assert "/cancel" in answer.text
+    user.send_text("x" * 4096)
+    assert "Name ist zu lang: höchstens 80 Zeichen" in (await user.next_message()).text
+    assert await harness.storage.contacts.count(7013) == 0
+    # Zero-width and direction marks do not end up in the name; other scripts do.
+    user.send_text("\u202eMül\u200bler\u200f, \u200bBäckerei")
+    card = await user.next_message()
+    assert "✅ Gespeichert" in card.text
+    user.send_command("kontakte", "محمد الأحمد, شركة النور, +971 50 123 4567")
+    card = await user.next_message()
+    assert "👤 محمد الأحمد" in card.text
+    names = sorted(c.name for c in await harness.storage.contacts.listed(7013))
+    assert names == ["Müller", "محمد الأحمد"]
+
+
+async def test_a_double_tap_on_a_touch_counts_once(harness: Harness) -> None:
+    user = await onboarded(harness, 7014)
+    card = await added(user, "Müller")
+    (contact,) = await harness.storage.contacts.listed(7014)
+    first = user.press("📵 Nicht erreicht", message=card)
+    second = user.press("📵 Nicht erreicht", message=card)
+    logged = await user.next_message()
+    assert "Notiert: Müller – nicht erreicht" in logged.text
+    await user.wait_for(lambda: user.callback_answer(second["callback_query"]["id"]))
+    assert user.callback_answer(first["callback_query"]["id"]) is not None
+    assert len(await harness.storage.contacts.touches(7014, contact.id)) == 1
+    # A deliberate tap a little later counts, from a newer card and from the older one.
+    user.send_command("kontakte")
+    listing = await user.next_message()
+    user.press(listing.button_labels[0], message=listing)
+    newer = await user.next_message()
+    harness.clock.now += timedelta(seconds=5)
+    user.press("📵 Nicht erreicht", message=newer)
+    await user.next_message()
+    harness.clock.now += timedelta(seconds=5)
+    user.press("📵 Nicht erreicht", message=card)
+    await user.next_message()
+    assert len(await harness.storage.contacts.touches(7014, contact.id)) == 3
