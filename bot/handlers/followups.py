@@ -43,7 +43,8 @@ from bot.handlers.context import Session, with_session
 from bot.handlers.flows import stale
 from bot.handlers.keyboards import inline
 from bot.storage import FlowState
-from bot.storage.contacts import DONE, OPEN, PROPOSED, Contact, FollowUp
+from bot.storage.contacts import DONE, OPEN, PROPOSED, Contact, FollowUp, TapCountedError
+from bot.storage.taps import tap_origin
 
 log = logging.getLogger(__name__)
 
@@ -284,9 +285,15 @@ async def _contact(s: Session, contact_id: int) -> Contact | None:
 
 
 async def log_touch(
-    s: Session, contact: Contact, outcome: Outcome, channel: str, agreed: date | None = None
+    s: Session,
+    contact: Contact,
+    outcome: Outcome,
+    channel: str,
+    agreed: date | None = None,
+    tap: tuple[str, str] | None = None,
 ) -> None:
-    """Store a touch, settle what it replaces, and propose the next touch(es)."""
+    """Store a touch, settle what it replaces, and propose the next touch(es); a `tap` (its
+    callback query id and origin) that is counted already stores nothing and says nothing."""
     assert s.profile is not None
     repo, now = s.deps.storage.contacts, s.deps.clock()
     today = today_of(s.profile, now)
@@ -307,19 +314,24 @@ async def log_touch(
     )
     # The customer agreed to the date: it is planned, not merely proposed.
     accept = outcome == "later"
-    result = await repo.log_touch(
-        s.user_id,
-        contact.id,
-        outcome,
-        channel,
-        now,
-        status=status_after(outcome, contact.status),
-        kind="customer" if outcome == "won" else contact.kind,
-        next_date=agreed,
-        close=close,
-        proposals=proposals,
-        accept=accept,
-    )
+    try:
+        result = await repo.log_touch(
+            s.user_id,
+            contact.id,
+            outcome,
+            channel,
+            now,
+            status=status_after(outcome, contact.status),
+            kind="customer" if outcome == "won" else contact.kind,
+            next_date=agreed,
+            close=close,
+            proposals=proposals,
+            accept=accept,
+            tap_id=tap[0] if tap else None,
+            origin=tap[1] if tap else "",
+        )
+    except TapCountedError:
+        return  # a double tap: the first one's answer is on its way
     if result is None:
         await s.say("common.button_outdated")
         return
@@ -604,11 +616,16 @@ async def on_button(update: Update, s: Session) -> None:
     first = _int(args[0]) if args else None
     toast: str | None = None
     done = first is not None
+    # A touch counts once per tap: a double tap on one button within a second or two is one.
+    tap = (
+        query.id,
+        tap_origin(s.chat_id, message.message_id if message else None, query.data or ""),
+    )
     match action, args:
         case "t", [_, str(outcome), str(channel)] if first is not None:
-            done = await _on_touch(s, first, outcome, channel)
+            done = await _on_touch(s, first, outcome, channel, tap)
         case "lt", [_, str(channel), str(pick)] if first is not None:
-            done = await _on_later_pick(s, first, channel, pick, message)
+            done = await _on_later_pick(s, first, channel, pick, message, tap)
         case "ok", [_]:
             done = first is not None and await _accept(s, first, message)
         case "dt", [_]:
@@ -637,14 +654,16 @@ async def on_button(update: Update, s: Session) -> None:
         await query.answer(toast)
 
 
-async def _on_touch(s: Session, contact_id: int, outcome: str, channel: str) -> bool:
+async def _on_touch(
+    s: Session, contact_id: int, outcome: str, channel: str, tap: tuple[str, str]
+) -> bool:
     contact = await _contact(s, contact_id)
     if contact is None or outcome not in OUTCOMES or channel not in CHANNELS:
         return False
     if outcome == "later":
         await _ask_later(s, contact, channel)
         return True
-    await log_touch(s, contact, _outcome(outcome), channel)
+    await log_touch(s, contact, _outcome(outcome), channel, tap=tap)
     return True
 
 
@@ -656,7 +675,12 @@ def _outcome(value: str) -> Outcome:
 
 
 async def _on_later_pick(
-    s: Session, contact_id: int, channel: str, pick: str, message: Message | None
+    s: Session,
+    contact_id: int,
+    channel: str,
+    pick: str,
+    message: Message | None,
+    tap: tuple[str, str],
 ) -> bool:
     assert s.profile is not None
     contact = await _contact(s, contact_id)
@@ -668,7 +692,7 @@ async def _on_later_pick(
     if day is None:
         return False
     await _drop_buttons(message)
-    await log_touch(s, contact, "later", channel, agreed=day)
+    await log_touch(s, contact, "later", channel, agreed=day, tap=tap)
     return True
 
 

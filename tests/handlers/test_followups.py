@@ -71,7 +71,9 @@ async def test_not_reached_proposes_the_next_try_and_accepting_plans_it(harness:
     assert (item.ref, item.due_at) == (str(retry.id), at(TUE, 8, 0).replace(second=0))
     assert item.payload["name"] == "Müller"
 
-    # A second "not reached" settles the planned try and proposes the third.
+    # A second "not reached" settles the planned try and proposes the third (a while later: a
+    # double tap within a second or two counts once).
+    harness.clock.now += timedelta(seconds=5)
     user.press("📵 Nicht erreicht", message=card)
     second = await user.next_message()
     assert "Versuch 3 steht an: Du hast Müller 2× nicht erreicht" in second.text
@@ -86,6 +88,7 @@ async def test_five_unanswered_attempts_bring_a_clear_suggestion(harness: Harnes
     user = await onboarded(harness, 8002)
     card = await card_of(user, "Krause")
     for _ in range(5):
+        harness.clock.now += timedelta(seconds=5)  # deliberate taps, not a double tap
         user.press("📵 Nicht erreicht", message=card)
         last = await user.next_message()
     assert "Du hast es schon 5× versucht, ohne Krause zu erreichen" in last.text
@@ -233,6 +236,7 @@ async def test_a_note_on_the_touch(harness: Harness) -> None:
     assert await harness.storage.flows.get(8007) is None
 
     # Half an hour later a text is not taken as a note any more.
+    harness.clock.now += timedelta(seconds=5)
     user.press("💬 Gespräch", message=card)
     await user.next_message()
     harness.clock.now += timedelta(minutes=31)
@@ -383,6 +387,7 @@ async def test_week_shows_the_follow_up_figures(harness: Harness) -> None:
     ):
         card = await card_of(user, name)
         for button in presses:
+            harness.clock.now += timedelta(seconds=5)  # deliberate taps, not a double tap
             user.press(button, message=card)
             reply = await user.next_message()
         if name == "Drei":
