@@ -150,6 +150,17 @@ async def answer_text(s: Session, text: str) -> bool:
     return True
 
 
+def takes_text(s: Session, text: str) -> bool:
+    """Whether the open question understands a typed text as its answer (nothing is stored)."""
+    waiting = _waiting_for(s)
+    if waiting is None:
+        return False
+    state, profile = waiting
+    if state.step in ("days", "checkins") and text.strip().casefold() in _done_words(s):
+        return True
+    return fields.accept_text(s.deps.content, state.step, profile, text).profile is not None
+
+
 def _done_words(s: Session) -> set[str]:
     return {w.casefold() for w in s.deps.content.list(s.lang, "fields.days.done_words")}
 

@@ -40,12 +40,15 @@ PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
 # The access gate's group: lower groups run first, and one handler per group handles an update,
 # so the gate has a group of its own, well below any other (tests add theirs at -1).
 ACCESS_GROUP = -100
+# After the gate, before the commands: a command ends any waiting mode (basic.end_mode).
+MODE_GROUP = -50
 
 
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Add every handler and the error handler to the application."""
     # Before everything, in its own group: who may use the bot (refusals stop here).
     app.add_handler(TypeHandler(Update, access.gate), group=ACCESS_GROUP)
+    app.add_handler(MessageHandler(PRIVATE & filters.COMMAND, basic.end_mode), group=MODE_GROUP)
     # Order matters: commands first, then button presses, then free text, then the catch-alls.
     app.add_handler(CommandHandler("start", onboarding.start, filters=PRIVATE))
     app.add_handler(
@@ -97,6 +100,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CallbackQueryHandler(pitch.on_button, pattern=r"^v:"))
     app.add_handler(CallbackQueryHandler(contacts.on_button, pattern=r"^c:"))
     app.add_handler(CallbackQueryHandler(followups.on_button, pattern=r"^f:"))
+    app.add_handler(CallbackQueryHandler(basic.on_mode_button, pattern=rf"^{basic.PREFIX}:"))
     app.add_handler(CallbackQueryHandler(access.on_button, pattern=rf"^{access.PREFIX}:"))
     app.add_handler(
         CallbackQueryHandler(privacy.on_delete_button, pattern=rf"^{access.DELETE_PREFIX}")
