@@ -12,7 +12,7 @@ from bot.coach.contacts import ContactDraft
 from bot.coach.followups import ContactRecord, Proposal
 from bot.coach.profile import Profile
 from bot.storage import Storage
-from bot.storage.contacts import DONE, OPEN, PROPOSED, SKIPPED
+from bot.storage.contacts import DONE, OPEN, PROPOSED, SKIPPED, TapCountedError
 from bot.storage.tables import followups, touches, users
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -238,3 +238,45 @@ async def test_morning_facts_count_open_followups_due(storage: Storage) -> None:
     )  # fmt: skip
     facts = await storage.checkins.morning_facts({1: (None, MON)})
     assert facts[1].followups_due == 2, "overdue and today; not tomorrow"
+
+
+async def test_a_touch_counts_once_per_tap(storage: Storage) -> None:
+    await rep(storage)
+    contact = await storage.contacts.add(1, ContactDraft("Müller"), NOW)
+    origin = f"1:10:f:t:{contact.id}:not_reached:call"
+
+    async def tap(tap_id: str, at: datetime) -> object:
+        return await storage.contacts.log_touch(
+            1, contact.id, "not_reached", "call", at, status="trying", kind="prospect",
+            proposals=[Proposal("retry", TUE, "call", 0, 1)], tap_id=tap_id, origin=origin,
+        )  # fmt: skip
+
+    assert await tap("q1", NOW) is not None
+    # The same query again (a redelivery) and a second query within the window (a double tap).
+    for tap_id, at in (("q1", NOW + timedelta(seconds=30)), ("q2", NOW + timedelta(seconds=1))):
+        with pytest.raises(TapCountedError):
+            await tap(tap_id, at)
+    assert len(await storage.contacts.touches(1, contact.id)) == 1
+    assert len(await storage.contacts.planned(1, contact.id)) == 1, "nothing half-stored"
+    assert await tap("q3", NOW + timedelta(seconds=5)) is not None, "a deliberate tap later"
+    assert len(await storage.contacts.touches(1, contact.id)) == 2
+
+
+async def test_archived_contacts_are_counted_paged_and_found(storage: Storage) -> None:
+    await rep(storage)
+    await rep(storage, 2)
+    kept, gone = await storage.contacts.add_many(
+        1, [ContactDraft("Anna"), ContactDraft("Bert")], NOW
+    )
+    await storage.contacts.add(2, ContactDraft("Fremd"), NOW)
+    await storage.contacts.archive(1, gone.id, True, NOW)
+    assert (await storage.contacts.count(1), await storage.contacts.count(1, archived=True)) == (
+        1,
+        1,
+    )
+    assert [c.name for c in await storage.contacts.page(1, 0, 8, archived=True)] == ["Bert"]
+    assert [c.name for c in await storage.contacts.page(1, 0, 8)] == ["Anna"]
+    assert [(c.name, c.archived) for c in await storage.contacts.everyone(1)] == [
+        ("Anna", False), ("Bert", True)
+    ]  # fmt: skip
+    assert kept.id != gone.id
