@@ -246,7 +246,7 @@ def _you_focus(prepared: _Prepared, cues: Cues) -> bool:
             1
             for token in prepared.tokens
             if (token[0].isupper() or not prepared.has_capitals)
-            and formal.fullmatch(f" {token.casefold()} ")
+            and formal.search(f" {token.casefold()} ")
         )
     return you >= MIN_YOU and you > _count(pitch.we_words, prepared.joined)
 
