@@ -163,7 +163,9 @@ async def _pause_fits(s: Session, state: FlowState, text: str) -> bool:
 
 
 async def _contacts_fits(s: Session, state: FlowState, text: str) -> bool:
-    return state.step == contacts.LIST and await contacts.finds(s, text)
+    # "12 3 1" is logged, even where its digits occur in a phone number.
+    bare_log = not any(ch.isalpha() for ch in text) and parse_log(text) is not None
+    return state.step == contacts.LIST and not bare_log and await contacts.finds(s, text)
 
 
 async def _followups_fits(s: Session, state: FlowState, text: str) -> bool:

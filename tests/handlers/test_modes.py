@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.coach.contacts import ContactDraft
 from bot.sandbox import SandboxMessage, SandboxUser
 from tests.handlers.conftest import Harness, onboarded
 
@@ -42,9 +43,17 @@ async def test_a_log_typed_in_the_contact_search_is_logged(harness: Harness) -> 
     # Monday's "gestern" is the last working day, Friday.
     friday = await harness.storage.activity.day(7301, today - timedelta(days=3))
     assert friday.counts.dials == 8
-    # The list still searches what is a name.
+    # The list still searches what is a name; bare numbers are logged even where a phone
+    # number holds their digits.
     user.send_text("Müll")
     assert "1 Treffer" in (await user.next_message()).text
+    await harness.storage.contacts.add(
+        7301, ContactDraft("Roth", phone="0171 1231000"), harness.clock.now
+    )
+    user.send_text("12 3 1")
+    assert "Treffer" not in (await user.next_message()).text
+    record = await harness.storage.activity.day(7301, today)
+    assert (record.counts.dials, record.counts.conversations) == (24, 6)
 
 
 async def test_an_objection_typed_in_the_contact_search_gets_its_answer(harness: Harness) -> None:
@@ -219,3 +228,40 @@ async def test_a_passing_mode_ends_by_itself(harness: Harness) -> None:
     assert "Notiz" not in reply.text, "no question about a note asked half an hour ago"
     record = await harness.storage.activity.day(7309, harness.clock.now.date())
     assert record.counts.dials == 12
+
+
+async def test_each_waiting_mode_says_what_it_waits_for(harness: Harness) -> None:
+    user = await onboarded(harness, 7310)
+    expected: list[tuple[str, tuple[str, ...]]] = []
+
+    user.send_command("kontakte")
+    expected.append(((await user.next_message()).text, ("ersten Kontakt", "/cancel")))
+    user.send_text(", Bäckerei")
+    expected.append(((await user.next_message()).text, ("nur den Namen", "/cancel")))
+    user.send_text("Müller")
+    card = await user.next_message()
+    user.press("✏️ Bearbeiten", message=card)
+    await user.wait_for(lambda: card.edit_count > 0)
+    user.press("Firma", message=card)
+    expected.append(((await user.next_message()).text, ("Was soll bei Firma stehen", "/cancel")))
+    user.send_text("Bäckerei Sonnenschein")
+    card = await user.next_message()
+    user.send_command("kontakte")
+    listing = await user.next_message()
+    expected.append((listing.text, ("wen du suchst", "ein Befehl beendet die Suche")))
+    user.press("➕ Neuer Kontakt", message=listing)
+    expected.append(((await user.next_message()).text, ("neuen Kontakt", "/cancel")))
+    user.press("💬 Gespräch", message=card)
+    expected.append(((await user.next_message()).text, ("Eine Notiz dazu?",)))
+    user.send_command("pause")
+    expected.append(((await user.next_message()).text, ("Bis wann machst du Pause?",)))
+    user.send_command("pitch")
+    expected.append(((await user.next_message()).text, ("Schreib mir deinen Pitch",)))
+    user.send_command("practice")
+    throw = await user.next_message()
+    expected.append((throw.text, ("Was antwortest du?",)))
+    assert "✖️ Beenden" in throw.button_labels
+
+    for text, parts in expected:
+        for part in parts:
+            assert part in text, (part, text)
