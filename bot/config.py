@@ -115,6 +115,16 @@ class Settings(BaseSettings):
     # Seconds to wait for a transcript; after that the rep gets the length feedback without it.
     stt_timeout: float = Field(default=30.0, gt=0, le=300)
 
+    # A language model for the customer's lines in practice calls, off unless LLM_BASE_URL is
+    # set: an OpenAI-compatible `POST {LLM_BASE_URL}/chat/completions` (OpenAI, Ollama, vLLM,
+    # llama.cpp's server). LLM_MODEL is then required; a local server needs no LLM_API_KEY.
+    llm_base_url: AnyHttpUrl | None = None
+    llm_model: str | None = Field(default=None, max_length=200)
+    llm_api_key: SecretStr | None = None
+    # Seconds to wait for the customer's line; after that the scripted line is used, so keep
+    # it short: the rep is waiting on the phone.
+    llm_timeout: float = Field(default=8.0, gt=0, le=60)
+
     # Webhook mode, off unless WEBHOOK_URL is set (then long polling is off): the public
     # https:// address Telegram posts updates to, usually a reverse proxy with TLS in front
     # of WEBHOOK_LISTEN:WEBHOOK_PORT. WEBHOOK_SECRET is then required: Telegram sends it in
@@ -150,6 +160,9 @@ class Settings(BaseSettings):
     @field_validator(
         "stt_base_url",
         "stt_api_key",
+        "llm_base_url",
+        "llm_model",
+        "llm_api_key",
         "webhook_url",
         "webhook_secret",
         "webhook_path",
@@ -159,6 +172,17 @@ class Settings(BaseSettings):
     def _blank_is_unset(cls, value: Any) -> Any:
         # STT_BASE_URL= in a .env file means "no transcription", not a broken URL.
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("llm_model")
+    @classmethod
+    def _llm_model(cls, value: str | None) -> str | None:
+        return value.strip() if value is not None else None
+
+    @field_validator("llm_api_key")
+    @classmethod
+    def _llm_api_key(cls, value: SecretStr | None) -> SecretStr | None:
+        # A key pasted into .env with a trailing space would be refused as a wrong key.
+        return SecretStr(value.get_secret_value().strip()) if value is not None else None
 
     @field_validator("admin_ids", "allowed_user_ids", mode="before")
     @classmethod
@@ -263,6 +287,7 @@ def load_settings(**overrides: Any) -> Settings:
             "telegram_api_base_url",
             "telegram_api_file_url",
             "stt_base_url",
+            "llm_base_url",
         }:
             problem = "url"
         else:
@@ -276,4 +301,7 @@ def load_settings(**overrides: Any) -> Settings:
     if settings.webhook_url is not None and settings.webhook_secret is None:
         # Without the secret anybody who finds the address could post updates.
         raise SettingsError(env_name("webhook_secret"), "webhook_secret_missing")
+    if settings.llm_base_url is not None and settings.llm_model is None:
+        # Servers have no common default model: without a name every request would fail.
+        raise SettingsError(env_name("llm_model"), "llm_model_missing")
     return settings

@@ -28,6 +28,10 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         "ALLOWED_USER_IDS",
         "PRIVACY_CONTACT",
         "RETENTION_DAYS",
+        "LLM_BASE_URL",
+        "LLM_MODEL",
+        "LLM_API_KEY",
+        "LLM_TIMEOUT",
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
@@ -174,3 +178,67 @@ def test_an_allowlist_with_only_admins_is_fine(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setenv("ACCESS_MODE", "allowlist")
     monkeypatch.setenv("ADMIN_IDS", "5")
     assert load_settings().allowed_user_ids == ()
+
+
+def test_llm_defaults_and_values(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", GOOD_TOKEN)
+    s = load_settings()
+    assert (s.llm_base_url, s.llm_model, s.llm_api_key, s.llm_timeout) == (None, None, None, 8.0)
+    monkeypatch.setenv("LLM_BASE_URL", "https://api.openai.com/v1")
+    monkeypatch.setenv("LLM_MODEL", "gpt-4o-mini")
+    monkeypatch.setenv("LLM_API_KEY", "sk-secret-key-1234")
+    monkeypatch.setenv("LLM_TIMEOUT", "5")
+    s = load_settings()
+    assert str(s.llm_base_url) == "https://api.openai.com/v1"
+    assert (s.llm_model, s.llm_timeout) == ("gpt-4o-mini", 5.0)
+    assert s.llm_api_key is not None
+    assert s.llm_api_key.get_secret_value() == "sk-secret-key-1234"
+    assert "sk-secret-key-1234" not in repr(s)
+    # LLM_BASE_URL= in a .env means "no model", like STT_BASE_URL=.
+    monkeypatch.setenv("LLM_BASE_URL", "")
+    monkeypatch.setenv("LLM_API_KEY", "")
+    s = load_settings()
+    assert (s.llm_base_url, s.llm_api_key) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("env", "variable", "problem"),
+    [
+        ({"LLM_BASE_URL": "http://ollama:11434/v1"}, "LLM_MODEL", "llm_model_missing"),
+        (
+            {"LLM_BASE_URL": "http://ollama:11434/v1", "LLM_MODEL": "  "},
+            "LLM_MODEL",
+            "llm_model_missing",
+        ),
+        ({"LLM_BASE_URL": "not a url", "LLM_MODEL": "m"}, "LLM_BASE_URL", "url"),
+        ({"LLM_BASE_URL": "ftp://host/v1", "LLM_MODEL": "m"}, "LLM_BASE_URL", "url"),
+        ({"LLM_TIMEOUT": "0"}, "LLM_TIMEOUT", "invalid"),
+        ({"LLM_TIMEOUT": "soon"}, "LLM_TIMEOUT", "invalid"),
+        ({"LLM_TIMEOUT": "600"}, "LLM_TIMEOUT", "invalid"),
+        ({"LLM_MODEL": "x" * 201}, "LLM_MODEL", "invalid"),
+    ],
+)
+def test_bad_llm_settings_name_the_variable(
+    monkeypatch: pytest.MonkeyPatch, env: dict[str, str], variable: str, problem: str
+) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", GOOD_TOKEN)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    assert (caught.value.variable, caught.value.problem) == (variable, problem)
+
+
+@pytest.mark.parametrize(("lang", "word"), [("de", "Pflicht"), ("en", "required")])
+def test_cli_says_the_model_is_missing(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], lang: str, word: str
+) -> None:
+    monkeypatch.setenv("DEFAULT_LANGUAGE", lang)
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", GOOD_TOKEN)
+    monkeypatch.setenv("LLM_BASE_URL", "http://localhost:11434/v1")
+    assert main(["run"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert err.startswith("LLM_MODEL")
+    assert "LLM_BASE_URL" in err
+    assert word in err
