@@ -501,11 +501,13 @@ async def on_button(update: Update, s: Session) -> None:
         case "a", [_] if contact is not None:
             await _archive(s, contact, message)
         case "u", [_] if first is not None:
+            before = await s.deps.storage.contacts.get(s.user_id, first)
             restored, _ = await s.deps.storage.contacts.archive(
                 s.user_id, first, False, s.deps.clock()
             )
             done = restored is not None
-            if restored is not None:
+            # A second tap on a contact that is back already changes and sends nothing.
+            if restored is not None and before is not None and before.archived:
                 await _edit_markup(message, None)
                 await send_card(s, restored, s.text("contacts.restored", name=restored.name))
         case _:

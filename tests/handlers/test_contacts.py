@@ -331,15 +331,19 @@ async def test_archived_contacts_are_listed_found_and_restored(harness: Harness)
     assert "👤 Weber" in card.text
     assert "Archiviert" in card.text
     assert card.button_labels == ["↩️ Zurückholen", "👥 Liste"]
+    # A double tap restores once and sends one card.
     user.press("↩️ Zurückholen", message=card)
+    again = user.press("↩️ Zurückholen", message=card)
     back = await user.next_message()
     assert "Weber ist wieder in der Liste" in back.text
+    await user.wait_for(lambda: user.callback_answer(again["callback_query"]["id"]))
     assert [c.name for c in await harness.storage.contacts.listed(7012)] == ["Weber"]
     assert await harness.storage.contacts.count(7012, archived=True) == 1
 
     # The list shows the archive beside it; the same name typed as new is asked about.
     user.send_command("kontakte")
     listing = await user.next_message()
+    assert "wieder in der Liste" not in listing.text, "no second card for the double tap"
     assert listing.button_labels[-1] == "🗄 Archiv (1)"
     same = await added(user, "Müller, Bäckerei")
     assert "Müller hast du schon gespeichert" in same.text
