@@ -1,0 +1,150 @@
+"""The built-in call-simulation scenarios: valid against the playbook, the same in both
+languages, and the scripted runs of tests/data/roleplay_runs.yaml play out as intended."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from bot.coach.roleplay import (
+    CallState,
+    Cues,
+    Scenario,
+    answer,
+    check_pair,
+    parse_cues,
+    parse_scenario,
+    score,
+    start,
+)
+from bot.content import DEFAULT_PROMPTS
+from bot.playbook import LANGUAGES, load_pitch_rubrics, load_playbooks, load_rubrics
+
+ROLEPLAY = Path("roleplay")
+RUNS_FILE = Path(__file__).parent / "data" / "roleplay_runs.yaml"
+
+
+def _read(path: Path) -> Any:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def _files(lang: str) -> list[Path]:
+    folder = DEFAULT_PROMPTS / lang / ROLEPLAY
+    return sorted(path for path in folder.glob("*.yaml") if not path.name.startswith("_"))
+
+
+@functools.cache
+def _objection_lines(lang: str) -> dict[str, str]:
+    playbook = load_playbooks()[lang]
+    return {entry.id: entry.phrasings[0] for entry in playbook.entries}
+
+
+@functools.cache
+def scenarios(lang: str) -> dict[str, Scenario]:
+    known = frozenset(_objection_lines(lang))
+    return {
+        path.stem: parse_scenario(_read(path), lang=lang, file_id=path.stem, known_objections=known)
+        for path in _files(lang)
+    }
+
+
+@functools.cache
+def cues(lang: str) -> Cues:
+    return parse_cues(
+        _read(DEFAULT_PROMPTS / lang / ROLEPLAY / "_cues.yaml"),
+        lang=lang,
+        rubric=load_rubrics()[lang],
+        pitch=load_pitch_rubrics()[lang],
+        file_id=f"{lang}/_cues",
+    )
+
+
+@functools.cache
+def runs() -> dict[str, Any]:
+    data = _read(RUNS_FILE)
+    assert isinstance(data, dict)
+    return data
+
+
+SCENARIO_IDS = [path.stem for path in _files("de")]
+
+
+def test_the_six_scenarios_of_the_issue_exist_in_both_languages() -> None:
+    for lang in LANGUAGES:
+        assert len(scenarios(lang)) >= 6
+        assert all(scenario.seed for scenario in scenarios(lang).values())
+    assert sorted(scenarios("de")) == sorted(scenarios("en"))
+    seeds = sorted(scenario.seed or "" for scenario in scenarios("de").values())
+    assert {"000", "001", "002", "003", "004"} <= set(seeds)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_cue_lists_parse(lang: str) -> None:
+    assert cues(lang).lang == lang
+
+
+@pytest.mark.parametrize("scenario_id", SCENARIO_IDS)
+def test_both_languages_have_the_same_structure(scenario_id: str) -> None:
+    assert check_pair(scenarios("de")[scenario_id], scenarios("en")[scenario_id]) == ()
+
+
+def test_every_scenario_has_runs_in_both_languages() -> None:
+    assert sorted(runs()["runs"]) == sorted(SCENARIO_IDS)
+    for scenario_id, by_lang in runs()["runs"].items():
+        assert sorted(by_lang) == sorted(LANGUAGES), scenario_id
+        for lang_runs in by_lang.values():
+            assert sorted(lang_runs) == ["good", "weak"], scenario_id
+
+
+def play(scenario_id: str, lang: str, kind: str) -> tuple[Scenario, CallState]:
+    scenario = scenarios(lang)[scenario_id]
+    run = runs()["runs"][scenario_id][lang][kind]
+    state, _ = start(scenario, runs().get("difficulty", "medium"), lang)
+    for index, text in enumerate(run["turns"]):
+        assert state.ended is None, f"{kind} run of {scenario_id}/{lang} ended before turn {index}"
+        state, _ = answer(scenario, cues(lang), state, text, objection_lines=_objection_lines(lang))
+    return scenario, state
+
+
+CASES = [(scenario_id, lang) for scenario_id in SCENARIO_IDS for lang in LANGUAGES]
+
+
+@pytest.mark.parametrize(("scenario_id", "lang"), CASES)
+def test_a_good_run_reaches_the_goal_with_nearly_every_criterion(
+    scenario_id: str, lang: str
+) -> None:
+    scenario, state = play(scenario_id, lang, "good")
+    card = score(scenario, state)
+    missed = [result.id for result in card.criteria if not result.met]
+    assert state.ended == "success", [(turn.phase, turn.met) for turn in state.turns]
+    assert card.met >= card.total - 1, missed
+
+
+@pytest.mark.parametrize(("scenario_id", "lang"), CASES)
+def test_a_weak_run_ends_early_with_fewer_criteria(scenario_id: str, lang: str) -> None:
+    scenario, state = play(scenario_id, lang, "weak")
+    good = score(*play(scenario_id, lang, "good"))
+    card = score(scenario, state)
+    assert state.ended is not None
+    assert state.ended != "success"
+    assert card.met < good.met
+
+
+@pytest.mark.parametrize(("scenario_id", "lang"), CASES)
+@pytest.mark.parametrize("kind", ["good", "weak"])
+def test_runs_play_out_as_the_runs_file_expects(scenario_id: str, lang: str, kind: str) -> None:
+    scenario, state = play(scenario_id, lang, kind)
+    expect = runs()["runs"][scenario_id][lang][kind].get("expect", {})
+    card = score(scenario, state)
+    actual = {
+        "ended": state.ended,
+        "phases": [turn.phase for turn in state.turns],
+        "weak_turns": [index + 1 for index, turn in enumerate(state.turns) if turn.weak],
+        "met": sorted(result.id for result in card.criteria if result.met),
+    }
+    wanted = {key: sorted(value) if key == "met" else value for key, value in expect.items()}
+    assert {key: actual[key] for key in wanted} == wanted
