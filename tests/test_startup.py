@@ -1,4 +1,5 @@
-"""Start-up cost: the bot starts without matplotlib (and numpy), and the first chart loads it.
+"""Start-up cost: the bot starts without matplotlib (and numpy) or the location-to-timezone
+lookup, and the first chart loads matplotlib.
 
 bench/startup.py measures the time and memory; this checks the mechanism in a fresh interpreter
 (this test process has long imported everything)."""
@@ -22,7 +23,7 @@ from bot.content import load_content
 
 settings = load_settings(telegram_bot_token={SANDBOX_TOKEN!r}, access_mode="open")
 build_application(settings, load_content())
-at_start = sorted(m for m in ("matplotlib", "numpy", "PIL") if m in sys.modules)
+at_start = sorted(m for m in ("matplotlib", "numpy", "PIL", "tzfpy") if m in sys.modules)
 
 from bot.charts import ChartLabels, week_chart
 from bot.coach.streaks import DayStat
@@ -40,6 +41,6 @@ def test_the_bot_starts_without_matplotlib_and_loads_it_for_the_first_chart() ->
     )
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout.strip().splitlines()[-1])
-    assert result["at_start"] == [], "charting libraries are imported at start"
+    assert result["at_start"] == [], "charting or location libraries are imported at start"
     assert result["png"] == b"\x89PNG\r\n\x1a\n".hex(), "the chart is drawn all the same"
     assert result["after_chart"]

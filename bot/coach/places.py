@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
 
-import tzfpy
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
@@ -290,6 +289,9 @@ def timezone_for_location(latitude: float, longitude: float) -> str | None:
         return None
     if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
         return None
+    # Imported on the first shared location, not at start: most processes never see one.
+    import tzfpy
+
     key = tzfpy.get_tz(longitude, latitude)
     if key not in default_index():
         return None
