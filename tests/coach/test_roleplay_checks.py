@@ -147,6 +147,9 @@ def test_customer_value(de: Cues, text: str, expected: bool) -> None:
         # A next step without a time, and a time without a next step.
         ("Sollen wir einen Termin machen?", False),
         ("Ich war um 10 beim Arzt.", False),
+        # A greeting is no time.
+        ("Guten Morgen Frau Berger, sollen wir telefonieren?", False),
+        ("Guten Morgen, sollen wir morgen telefonieren?", True),
     ],
 )
 def test_next_step_needs_a_time(de: Cues, text: str, expected: bool) -> None:
@@ -157,6 +160,7 @@ def test_next_step_in_english(en: Cues) -> None:
     assert next_step_date("Shall we meet on Thursday at 10?", en, FIRST)
     assert next_step_date("Can we book a call for March 12?", en, FIRST)
     assert not next_step_date("Shall we meet sometime?", en, FIRST)
+    assert not next_step_date("Good morning! Shall we meet sometime?", en, FIRST)
 
 
 @pytest.mark.parametrize(

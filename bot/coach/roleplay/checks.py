@@ -38,6 +38,10 @@ MIN_YOU: Final = 2
 # The first turns in which the reason for the call still counts as early.
 REASON_TURNS: Final = 2
 
+# A greeting is no time for a next step: "Guten Morgen" holds "morgen", "good morning" "morning".
+_GREETING: Final = re.compile(
+    r"(?<= )(?:guten|schoenen|good) (?:morgen|abend|morning|evening|afternoon)(?= )"
+)
 _GAP: Final = re.compile(r"\s*(?:\.\.\.|…)\s*")
 _NUMBER: Final = "#"
 # Stands in for "#" while a cue goes through compile_markers, which keeps only letters and digits.
@@ -258,10 +262,9 @@ def customer_value(text: str, cues: Cues, turn: TurnContext) -> bool:
     return _in(prepared, cues, "customer_value") or _you_focus(prepared, cues)
 
 
-def _has_time(prepared: _Prepared, cues: Cues) -> bool:
-    if _in(prepared, cues, "next_step_date"):
+def _has_time(joined: str, numbered: str, folded: str, cues: Cues) -> bool:
+    if _found(cues.words("next_step_date"), joined, numbered):
         return True
-    folded = prepared.folded
     return any(pattern.search(folded) for pattern in (_CLOCK, _DATE, _MONTH_DATE))
 
 
@@ -269,8 +272,11 @@ def next_step_date(text: str, cues: Cues, turn: TurnContext) -> bool:
     """A concrete next step with a time: a drill next-step cue plus a day, a time or a date
     ("Donnerstag", "nächste Woche", "um 10", "10:30", "12.3.")."""
     prepared = _prepare(text)
-    next_step = _found(cues.rubric.next_step, prepared.joined, prepared.numbered)
-    return next_step and _has_time(prepared, cues)
+    joined = _GREETING.sub("~", prepared.joined)
+    numbered = _GREETING.sub("~", prepared.numbered)
+    return _found(cues.rubric.next_step, joined, numbered) and _has_time(
+        joined, numbered, prepared.folded, cues
+    )
 
 
 def ok_next_contact(text: str, cues: Cues, turn: TurnContext) -> bool:
