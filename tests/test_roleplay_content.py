@@ -11,9 +11,11 @@ import pytest
 import yaml
 
 from bot.coach.roleplay import (
+    CHECKS,
     CallState,
     Cues,
     Scenario,
+    TurnContext,
     answer,
     check_pair,
     parse_cues,
@@ -148,3 +150,54 @@ def test_runs_play_out_as_the_runs_file_expects(scenario_id: str, lang: str, kin
     }
     wanted = {key: sorted(value) if key == "met" else value for key, value in expect.items()}
     assert {key: actual[key] for key in wanted} == wanted
+
+
+# Natural phrasings a rep types, and what each check makes of them with the real word lists.
+PHRASINGS = [
+    ("de", "reason_for_call", "Ich melde mich, weil Sie unsere Anfrage gesehen haben.", True),
+    ("de", "reason_for_call", "Ich rufe wegen unseres Angebots an.", True),
+    ("de", "reason_for_call", "Hallo, hier ist Weber. Haben Sie kurz Zeit?", False),
+    ("de", "open_question", "Und woran hakt es noch?", True),
+    ("de", "open_question", "Darf ich fragen, was Sie davon abhält?", True),
+    ("de", "open_question", "Wieviel Zeit kostet Sie das pro Woche?", True),
+    ("de", "open_question", "Könnten Sie sich vorstellen, das zu testen?", False),
+    ("de", "open_question", "Passt Ihnen Donnerstag?", False),
+    ("de", "acknowledge", "Alles klar, danke für die Offenheit.", True),
+    ("de", "acknowledge", "Wir haben die beste Lösung.", False),
+    ("de", "customer_value", "Damit haben Sie am Wochenende mehr Ruhe.", True),
+    ("de", "customer_value", "Wir sind Marktführer.", False),
+    ("de", "next_step_date", "Wie wäre Donnerstag um 10?", True),
+    ("de", "next_step_date", "Ich rufe Sie morgen Vormittag an.", True),
+    ("de", "next_step_date", "Können wir einen Termin um halb zehn machen?", True),
+    ("de", "next_step_date", "Wir sind seit 10 Jahren am Markt.", False),
+    ("de", "next_step_date", "Ich schicke Ihnen was per Mail.", False),
+    ("de", "ok_next_contact", "Wäre es in Ordnung, wenn ich mich im Herbst melde?", True),
+    ("de", "ok_next_contact", "Darf ich Sie nächste Woche noch mal anrufen?", True),
+    ("de", "ok_next_contact", "Ich rufe Sie wieder an.", False),
+    ("de", "empathy", "Das kann ich mir gut vorstellen.", True),
+    ("de", "referral_ask", "Kennen Sie jemanden, der ähnliche Probleme hat?", True),
+    ("de", "creative_channel", "Ich komme gern persönlich vorbei.", True),
+    ("de", "no_unwanted_question", "Sind Sie denn noch interessiert?", False),
+    ("en", "reason_for_call", "The reason for my call is your trade fair.", True),
+    ("en", "open_question", "And how do you handle it today?", True),
+    ("en", "open_question", "Would that work for you?", False),
+    ("en", "acknowledge", "Fair enough, thanks for being open.", True),
+    ("en", "customer_value", "Your engineers drive fewer detours.", True),
+    ("en", "next_step_date", "Could we meet on Wednesday at 2:30 pm?", True),
+    ("en", "next_step_date", "Can we book 20 minutes on March 12?", True),
+    ("en", "next_step_date", "We have been around for 10 years.", False),
+    ("en", "ok_next_contact", "Would it be alright if I got back to you in autumn?", True),
+    ("en", "ok_next_contact", "May I explain what we do?", False),
+    ("en", "empathy", "Oh, I'm sorry to hear that.", True),
+    ("en", "referral_ask", "Do you know anyone with the same problem?", True),
+    ("en", "creative_channel", "Could I drop by for a coffee?", True),
+    ("en", "no_unwanted_question", "Any other questions?", False),
+]
+
+
+@pytest.mark.parametrize(("lang", "check", "text", "expected"), PHRASINGS)
+def test_natural_phrasings_with_the_real_word_lists(
+    lang: str, check: str, text: str, expected: bool
+) -> None:
+    turn = TurnContext(call_turn=1, phase_turn=1, customer_line="")
+    assert CHECKS[check](text, cues(lang), turn) is expected
