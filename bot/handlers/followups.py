@@ -430,7 +430,9 @@ async def _ask_date(s: Session, followup_id: int) -> bool:
     return True
 
 
-async def _set_date(s: Session, followup_id: int, day: date) -> bool:
+async def _set_date(
+    s: Session, followup_id: int, day: date, tap: tuple[str, str] | None = None
+) -> bool:
     """Put a follow-up on a working day (accepting what was proposed with it) and confirm."""
     repo, now = s.deps.storage.contacts, s.deps.clock()
     followup = await repo.followup(s.user_id, followup_id)
@@ -443,7 +445,7 @@ async def _set_date(s: Session, followup_id: int, day: date) -> bool:
     calendar = calendar_for(s.profile, today_of(s.profile, now))
     working = on_working_day(calendar, day)
     accepted = await repo.accept(s.user_id, followup_id, now)
-    moved = await repo.move(s.user_id, followup_id, working, now)
+    moved = await repo.move(s.user_id, followup_id, working, now, **_tapped(tap))
     if moved is None:
         return False
     # Proposed together (after-sales): they move along and keep their spacing.
@@ -463,8 +465,15 @@ async def _set_date(s: Session, followup_id: int, day: date) -> bool:
     return True
 
 
-async def _skip(s: Session, followup_id: int) -> list[FollowUp]:
-    skipped = await s.deps.storage.contacts.skip_proposed(s.user_id, followup_id, s.deps.clock())
+def _tapped(tap: tuple[str, str] | None) -> dict[str, str]:
+    """The tap guard's arguments for a repository call (none for a typed answer)."""
+    return {"tap_id": tap[0], "origin": tap[1]} if tap is not None else {}
+
+
+async def _skip(s: Session, followup_id: int, tap: tuple[str, str]) -> list[FollowUp]:
+    skipped = await s.deps.storage.contacts.skip_proposed(
+        s.user_id, followup_id, s.deps.clock(), **_tapped(tap)
+    )
     await unremind(s, [f.id for f in skipped])
     return skipped
 
@@ -561,9 +570,13 @@ async def _drop_buttons(message: Message | None) -> None:
         log.info("buttons not removed: %s", exc.message)
 
 
-async def _done(s: Session, followup_id: int, where: str, message: Message | None) -> bool:
+async def _done(
+    s: Session, followup_id: int, where: str, message: Message | None, tap: tuple[str, str]
+) -> bool:
     """Done: the follow-up leaves the list, and the bot asks how the touch went."""
-    finished = await s.deps.storage.contacts.finish(s.user_id, [followup_id], DONE, s.deps.clock())
+    finished = await s.deps.storage.contacts.finish(
+        s.user_id, [followup_id], DONE, s.deps.clock(), **_tapped(tap)
+    )
     if not finished:
         return False
     followup = finished[0]
@@ -576,7 +589,9 @@ async def _done(s: Session, followup_id: int, where: str, message: Message | Non
     return True
 
 
-async def _snooze(s: Session, followup_id: int, where: str, message: Message | None) -> str | None:
+async def _snooze(
+    s: Session, followup_id: int, where: str, message: Message | None, tap: tuple[str, str]
+) -> str | None:
     """Snooze: to the next working day; returns the confirmation."""
     assert s.profile is not None
     repo, now = s.deps.storage.contacts, s.deps.clock()
@@ -585,7 +600,7 @@ async def _snooze(s: Session, followup_id: int, where: str, message: Message | N
         return None
     calendar = calendar_for(s.profile, today_of(s.profile, now))
     moved = await repo.move(
-        s.user_id, followup_id, snooze_day(now, s.profile.timezone, calendar), now
+        s.user_id, followup_id, snooze_day(now, s.profile.timezone, calendar), now, **_tapped(tap)
     )
     contact = await _contact(s, current.contact_id)
     if moved is None or contact is None:
@@ -614,13 +629,33 @@ async def on_button(update: Update, s: Session) -> None:
     parts = (query.data or "").split(":")[1:]
     action, args = (parts[0], parts[1:]) if parts else ("", [])
     first = _int(args[0]) if args else None
-    toast: str | None = None
-    done = first is not None
-    # A touch counts once per tap: a double tap on one button within a second or two is one.
+    # Each tap counts once (bot.storage.taps): a double tap on one button within a second or
+    # two logs one touch, marks done, skips or snoozes once.
     tap = (
         query.id,
         tap_origin(s.chat_id, message.message_id if message else None, query.data or ""),
     )
+    try:
+        done, toast = await _act(s, action, args, first, message, tap)
+    except TapCountedError:
+        done, toast = True, None  # a double tap: the first one's answer is on its way
+    if not done:
+        await stale(query, s)
+    else:
+        await query.answer(toast)
+
+
+async def _act(
+    s: Session,
+    action: str,
+    args: list[str],
+    first: int | None,
+    message: Message | None,
+    tap: tuple[str, str],
+) -> tuple[bool, str | None]:
+    """Act on one follow-up button; whether it still applied, and the toast to show."""
+    toast: str | None = None
+    done = first is not None
     match action, args:
         case "t", [_, str(outcome), str(channel)] if first is not None:
             done = await _on_touch(s, first, outcome, channel, tap)
@@ -631,16 +666,16 @@ async def on_button(update: Update, s: Session) -> None:
         case "dt", [_]:
             done = first is not None and await _ask_date(s, first)
         case "pk", [_, str(pick)] if first is not None:
-            done = await _on_date_pick(s, first, pick, message)
+            done = await _on_date_pick(s, first, pick, message, tap)
         case "sk", [_, *where] if first is not None:
-            skipped = await _skip(s, first)
+            skipped = await _skip(s, first, tap)
             done = bool(skipped)
             if done:
                 toast = await _skipped(s, skipped, where[0] if where else "", message)
         case "dn", [_, str(where)] if first is not None:
-            done = await _done(s, first, where, message)
+            done = await _done(s, first, where, message, tap)
         case "sn", [_, str(where)] if first is not None:
-            toast = await _snooze(s, first, where, message)
+            toast = await _snooze(s, first, where, message, tap)
             done = toast is not None
             if done and where == IN_REMINDER and toast is not None:
                 await s.send(toast)
@@ -648,10 +683,7 @@ async def on_button(update: Update, s: Session) -> None:
             await _redraw(s, message, first)
         case _:
             done = False
-    if not done:
-        await stale(query, s)
-    else:
-        await query.answer(toast)
+    return done, toast
 
 
 async def _on_touch(
@@ -696,12 +728,14 @@ async def _on_later_pick(
     return True
 
 
-async def _on_date_pick(s: Session, followup_id: int, pick: str, message: Message | None) -> bool:
+async def _on_date_pick(
+    s: Session, followup_id: int, pick: str, message: Message | None, tap: tuple[str, str]
+) -> bool:
     assert s.profile is not None
     now = s.deps.clock()
     calendar = calendar_for(s.profile, today_of(s.profile, now))
     day = quick_date(pick, now, s.profile.timezone, calendar)
-    if day is None or not await _set_date(s, followup_id, day):
+    if day is None or not await _set_date(s, followup_id, day, tap):
         return False
     await _drop_buttons(message)
     return True

@@ -319,10 +319,7 @@ class ContactRepository:
         that asked for it (its callback query id and button, see bot.storage.taps) is counted
         already."""
         async with self._engine.begin() as conn:
-            if tap_id is not None and not await claim_tap(
-                conn, user_id=user_id, tap_id=tap_id, origin=origin, now=now
-            ):
-                raise TapCountedError
+            await _claim(conn, user_id, tap_id, origin, now)
             changed = await conn.execute(
                 update(contacts)
                 .where(_mine(user_id, contact_id))
@@ -424,10 +421,19 @@ class ContactRepository:
             return [_followup(row) for row in await _followups_by_id(conn, user_id, ids)]
 
     async def move(
-        self, user_id: int, followup_id: int, due: date, now: datetime
+        self,
+        user_id: int,
+        followup_id: int,
+        due: date,
+        now: datetime,
+        *,
+        tap_id: str | None = None,
+        origin: str = "",
     ) -> FollowUp | None:
-        """Put a proposed or open follow-up on another day; it is open (accepted) after."""
+        """Put a proposed or open follow-up on another day; it is open (accepted) after.
+        Raises TapCountedError, changing nothing, for a tap that is counted already."""
         async with self._engine.begin() as conn:
+            await _claim(conn, user_id, tap_id, origin, now)
             result = await conn.execute(
                 update(followups)
                 .where(
@@ -443,10 +449,19 @@ class ContactRepository:
         return _followup(rows[0])
 
     async def finish(
-        self, user_id: int, ids: Sequence[int], status: FollowUpStatus, now: datetime
+        self,
+        user_id: int,
+        ids: Sequence[int],
+        status: FollowUpStatus,
+        now: datetime,
+        *,
+        tap_id: str | None = None,
+        origin: str = "",
     ) -> list[FollowUp]:
-        """Mark proposed or open follow-ups done or skipped; returns the ones changed."""
+        """Mark proposed or open follow-ups done or skipped; returns the ones changed. Raises
+        TapCountedError, changing nothing, for a tap that is counted already."""
         async with self._engine.begin() as conn:
+            await _claim(conn, user_id, tap_id, origin, now)
             query = select(followups.c.id).where(
                 followups.c.user_id == user_id,
                 followups.c.id.in_(list(ids)),
@@ -456,13 +471,24 @@ class ContactRepository:
             await _set_status(conn, user_id, found, status, now)
             return [_followup(row) for row in await _followups_by_id(conn, user_id, found)]
 
-    async def skip_proposed(self, user_id: int, followup_id: int, now: datetime) -> list[FollowUp]:
-        """Skip a proposal together with the others proposed with it."""
+    async def skip_proposed(
+        self,
+        user_id: int,
+        followup_id: int,
+        now: datetime,
+        *,
+        tap_id: str | None = None,
+        origin: str = "",
+    ) -> list[FollowUp]:
+        """Skip a proposal together with the others proposed with it (a tap counted already
+        raises TapCountedError, see `finish`)."""
         target = await self.followup(user_id, followup_id)
         if target is None:
             return []
         if target.status != PROPOSED or target.touch_id is None:
-            return await self.finish(user_id, [followup_id], SKIPPED, now)
+            return await self.finish(
+                user_id, [followup_id], SKIPPED, now, tap_id=tap_id, origin=origin
+            )
         query = select(followups.c.id).where(
             followups.c.user_id == user_id,
             followups.c.touch_id == target.touch_id,
@@ -470,7 +496,7 @@ class ContactRepository:
         )
         async with self._engine.connect() as conn:
             ids = [int(row.id) for row in await conn.execute(query)]
-        return await self.finish(user_id, ids, SKIPPED, now)
+        return await self.finish(user_id, ids, SKIPPED, now, tap_id=tap_id, origin=origin)
 
     async def due(self, user_id: int, until: date) -> list[tuple[FollowUp, Contact]]:
         """Open follow-ups due on or before `until` (today and overdue), with their contacts."""
@@ -549,6 +575,16 @@ class ContactRepository:
                 )
             )
         return found
+
+
+async def _claim(
+    conn: AsyncConnection, user_id: int, tap_id: str | None, origin: str, now: datetime
+) -> None:
+    """Claim the tap asking for a change in its transaction; TapCountedError if it counted."""
+    if tap_id is not None and not await claim_tap(
+        conn, user_id=user_id, tap_id=tap_id, origin=origin, now=now
+    ):
+        raise TapCountedError
 
 
 def _contact_from_labels(row: Row[Any]) -> Contact:

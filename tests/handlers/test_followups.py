@@ -460,3 +460,38 @@ async def test_an_edit_reaches_the_reminder_still_to_come(harness: Harness) -> N
     assert (after.payload["name"], after.due_at) == ("Meier", before.due_at)
     sent = await received(user, await tick(harness, at(TUE, 8, 0)))
     assert any("Nachfassen: Meier" in m.text for m in sent)
+
+
+async def test_a_double_tap_on_done_or_snooze_acts_once(harness: Harness) -> None:
+    user = await onboarded(harness, 8020)
+    for name in ("Anna", "Bert"):
+        card = await card_of(user, name)
+        user.press("📵 Nicht erreicht", message=card)
+        proposal = await user.next_message()
+        user.press("✅ Übernehmen", message=proposal)
+        await user.next_message()
+    harness.clock.now = at(TUE, 9, 30)
+    user.send_command("nachfassen")
+    listing = await user.next_message()
+    done = listing.inline_keyboard[0][1]["callback_data"]  # Anna
+    first, second = user.press(done, message=listing), user.press(done, message=listing)
+    ask = await user.next_message()
+    assert "Erledigt. Wie lief es mit Anna?" in ask.text
+    answer = await user.wait_for(lambda: user.callback_answer(second["callback_query"]["id"]))
+    assert answer.text != "Dieser Knopf ist nicht mehr aktuell.", "a double tap is no error"
+    assert user.callback_answer(first["callback_query"]["id"]) is not None
+    assert [m.text for m in user.messages].count(ask.text) == 1
+
+    # A snooze from the reminder, tapped twice: one confirmation.
+    report = await tick(harness, at(WED, 8, 0))
+    (reminder,) = [m for m in await received(user, report) if "Bert" in m.text]
+    snooze = next(
+        b for b in reminder.buttons if str(b.get("callback_data", "")).startswith("f:sn:")
+    )
+    data = str(snooze["callback_data"])
+    second = user.press(data, message=reminder) and user.press(data, message=reminder)
+    confirm = await user.next_message()
+    await user.wait_for(lambda: user.callback_answer(second["callback_query"]["id"]))
+    assert [m.text for m in user.messages].count(confirm.text) == 1
+    (bert,) = await planned(harness, 8020, "Bert")
+    assert bert.due == date(2026, 11, 26)
