@@ -113,6 +113,8 @@ _ADD = (
         }
     )
 )
+# RETURNING saves reading the row back (SQLite 3.35+, PostgreSQL).
+_ADD_RETURNING = _ADD.returning(*activity_days.c)
 _ADD_IF_CURRENT = _ADD.where(activity_days.c.version == bindparam("expected"))
 _INSERT_EVENT = activity_events.insert()
 _LAST_EVENT = (
@@ -243,9 +245,10 @@ class ActivityRepository:
                 key = {"user_id": user_id, "day": day}
                 current = _counts((await conn.execute(_GET_DAY_LOCKED, key)).one())
                 applied = Counts(*(max(delta.get(m), -current.get(m)) for m in METRICS))
-            if not applied.is_zero:
-                await self._apply(conn, user_id, day, applied, source, now)
-            row = (await conn.execute(_GET_DAY, {"user_id": user_id, "day": day})).one()
+            if applied.is_zero:
+                row = (await conn.execute(_GET_DAY, {"user_id": user_id, "day": day})).one()
+            else:
+                row = await self._apply(conn, user_id, day, applied, source, now)
         return Change(_record(row), applied, applied != delta)
 
     async def _apply(
@@ -256,14 +259,15 @@ class ActivityRepository:
         delta: Counts,
         source: str,
         now: datetime,
-    ) -> None:
+    ) -> Row[Any]:
+        """Add `delta` to the day's row and log it; the row as it is now."""
         params = {
             "key_user": user_id,
             "key_day": day,
             "now": now,
             **{f"d_{m}": delta.get(m) for m in METRICS},
         }
-        await conn.execute(_ADD, params)
+        row = (await conn.execute(_ADD_RETURNING, params)).one()
         await conn.execute(
             _INSERT_EVENT,
             {
@@ -275,6 +279,7 @@ class ActivityRepository:
                 "created_at": now,
             },
         )
+        return row
 
     async def _claim(self, conn: AsyncConnection, user_id: int, tap: Tap, now: datetime) -> bool:
         return await claim_tap(

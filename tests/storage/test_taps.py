@@ -7,10 +7,11 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
+from bot.coach.activity import Counts
 from bot.coach.profile import Profile
 from bot.storage import Storage, open_storage
 from bot.storage.tables import taps
-from bot.storage.taps import DOUBLE_TAP_WINDOW, KEEP_TAPS, claim_tap, tap_origin
+from bot.storage.taps import DOUBLE_TAP_WINDOW, KEEP_TAPS, Tap, claim_tap, tap_origin
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 ORIGIN = tap_origin(10, 55, "t:d:3:261123")
@@ -104,3 +105,76 @@ async def test_two_processes_racing_with_one_double_tap_count_it_once(
             assert sum(results) == 1, results
     finally:
         await other.close()
+
+
+# -- the activity repository with taps and corrections -------------------------------------
+
+DAY = NOW.date()
+
+
+async def test_a_tap_adds_once_and_an_undo_tap_takes_back_once(storage: Storage) -> None:
+    await _rep(storage)
+    activity = storage.activity
+    tap = Tap("q1", ORIGIN)
+    change = await activity.change(
+        1, DAY, Counts(1), source="tap", now=NOW, target_dials=20, tap=tap
+    )
+    assert change is not None
+    assert change.record.counts == Counts(1)
+    later = NOW + timedelta(minutes=1)
+    assert (
+        await activity.change(1, DAY, Counts(1), source="tap", now=later, target_dials=20, tap=tap)
+        is None
+    )
+    undo_tap = Tap("q2", tap_origin(10, 55, "t:u:1:261123"))
+    undo = await activity.undo(1, DAY, later, tap=undo_tap)
+    assert undo is not None
+    assert undo.undone == Counts(1)
+    assert undo.record.counts == Counts()
+    assert await activity.undo(1, DAY, later, tap=undo_tap) is None
+    nothing = await activity.undo(1, DAY, later)
+    assert nothing is not None
+    assert nothing.undone is None
+
+
+async def test_a_correction_stops_at_zero_and_its_undo_restores_the_day(storage: Storage) -> None:
+    await _rep(storage)
+    activity = storage.activity
+    await activity.change(1, DAY, Counts(5, 2), source="log", now=NOW, target_dials=20)
+    change = await activity.change(1, DAY, Counts(-8, -1), source="text", now=NOW, target_dials=20)
+    assert change is not None
+    assert change.applied == Counts(-5, -1)
+    assert change.capped
+    assert change.record.counts == Counts(0, 1)
+    undo = await activity.undo(1, DAY, NOW)
+    assert undo is not None
+    assert undo.record.counts == Counts(5, 2)
+    at_zero = await activity.change(
+        1, DAY - timedelta(days=1), Counts(-3), source="text", now=NOW, target_dials=20
+    )
+    assert at_zero is not None
+    assert at_zero.applied.is_zero
+    assert at_zero.record.counts == Counts()
+    empty = await activity.undo(1, DAY - timedelta(days=1), NOW)
+    assert empty is not None
+    assert empty.undone is None
+
+
+async def test_two_processes_correcting_at_once_never_go_below_zero(
+    storage: Storage, database_url: str
+) -> None:
+    await _rep(storage)
+    await storage.activity.change(1, DAY, Counts(10), source="log", now=NOW, target_dials=20)
+    other = await open_storage(database_url, migrate=False)
+    try:
+        results = await asyncio.gather(
+            *(
+                repo.change(1, DAY, Counts(-4), source="text", now=NOW, target_dials=20)
+                for repo in (storage.activity, other.activity, storage.activity, other.activity)
+            )
+        )
+    finally:
+        await other.close()
+    applied = sum(r.applied.dials for r in results if r is not None)
+    assert applied == -10
+    assert (await storage.activity.day(1, DAY)).counts == Counts()
