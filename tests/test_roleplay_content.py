@@ -201,3 +201,24 @@ def test_natural_phrasings_with_the_real_word_lists(
 ) -> None:
     turn = TurnContext(call_turn=1, phase_turn=1, customer_line="")
     assert CHECKS[check](text, cues(lang), turn) is expected
+
+
+@pytest.mark.parametrize(("scenario_id", "lang"), CASES)
+def test_on_hard_the_customer_raises_a_second_objection(scenario_id: str, lang: str) -> None:
+    scenario = scenarios(lang)[scenario_id]
+    run = runs()["runs"][scenario_id][lang]["good"]
+    phases = run["expect"]["phases"]
+    state, _ = start(scenario, "hard", lang)
+    lines = _objection_lines(lang)
+    second = []
+    for text, phase_id in zip(run["turns"], phases, strict=True):
+        phase = next(phase for phase in scenario.phases if phase.id == phase_id)
+        # A phase with two objections needs the answer twice: once for each.
+        for _ in range(2 if len(phase.objections) > 1 else 1):
+            state, line = answer(scenario, cues(lang), state, text, objection_lines=lines)
+            if len(phase.objections) > 1 and phase.objections[1] not in second:
+                second.append(phase.objections[1])
+                assert line.endswith(lines[phase.objections[1]])
+    assert state.ended == "success"
+    assert set(second) <= set(state.objections_raised)
+    assert len(state.objections_raised) > len(second)

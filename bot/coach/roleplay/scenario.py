@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any, Final, Literal
 
 from bot.coach.drill import Rubric
@@ -417,7 +418,7 @@ def parse_cues(
         if len(items) > MAX_CUES_PER_LIST:
             raise reader.fail(name, f"has {len(items)} entries, at most {MAX_CUES_PER_LIST}")
         lists[name] = tuple(dict.fromkeys(items))
-    return Cues(lang=lang, rubric=rubric, lists=lists, pitch=pitch)
+    return Cues(lang=lang, rubric=rubric, lists=MappingProxyType(lists), pitch=pitch)
 
 
 def check_pair(de: Scenario, en: Scenario) -> tuple[str, ...]:
