@@ -380,3 +380,19 @@ def test_a_broken_stored_call_is_a_state_error(state: CallState, key: str) -> No
 def test_garbage_is_a_state_error(data: Any) -> None:
     with pytest.raises(StateError):
         CallState.from_dict(data)
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=st.text(), difficulty=st.sampled_from(["easy", "medium", "hard"]))
+def test_any_text_is_a_turn_or_nothing_said(text: str, difficulty: str) -> None:
+    scenario = build()
+    state, _ = start(scenario, difficulty, "de")
+    if not text.strip():
+        with pytest.raises(EmptyTurnError):
+            answer(scenario, cues("de"), state, text)
+        return
+    new, line = answer(scenario, cues("de"), state, text)
+    assert line
+    assert len(new.turns) == 1
+    assert new.turns[0].text == text.strip()[:MAX_CHARS]
+    assert new.patience in (state.patience, state.patience - 1)
