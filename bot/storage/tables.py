@@ -109,8 +109,8 @@ targets = Table(
     Column("updated_at", UtcDateTime, nullable=False),
 )
 
-# One row per rep and local day: the running totals. `version` grows with every change, so a
-# button rendered at version n only counts once (double taps) and never on a stale message.
+# One row per rep and local day: the running totals. `version` grows with every change; it
+# names a rendering of the buttons (a new origin for the tap guard), never whether a tap counts.
 activity_days = Table(
     "activity_days",
     metadata,

@@ -1,4 +1,5 @@
-"""Daily numbers end to end: one-tap logging, double taps, undo, /log and free text."""
+"""Daily numbers end to end: one-tap logging (every tap counts once, from any message), undo,
+/log, free text, and corrections of the last days."""
 
 from __future__ import annotations
 
@@ -301,6 +302,17 @@ async def test_undo_on_an_old_card_takes_back_todays_last_entry_once_per_tap(
     user.press("↩️ Rückgängig", message=older)
     await user.wait_for(lambda: "Anrufe: 0/20" in older.text)
     assert (await harness.storage.activity.day(4109, MONDAY)).counts == Counts()
+
+
+async def test_taps_on_an_earlier_log_reply_count(harness: Harness) -> None:
+    user = await with_targets(harness, 4111)
+    user.send_text("4 Anrufe")
+    first = await user.next_message()
+    user.send_text("2 Anrufe")
+    await user.next_message()
+    user.press("+1 📞 Anruf", message=first)
+    await user.wait_for(lambda: "Anrufe: 7/20" in first.text)
+    assert (await harness.storage.activity.day(4111, MONDAY)).counts == Counts(7)
 
 
 async def test_buttons_in_the_old_data_format_still_count(harness: Harness) -> None:
