@@ -10,7 +10,7 @@ from typing import Any
 
 from telegram import BotCommand, BotCommandScopeDefault, LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+from telegram.ext import Application, ApplicationBuilder, Defaults
 
 from bot.coach.access import deep_link
 from bot.coach.objections import Matcher, Playbook
@@ -25,6 +25,7 @@ from bot.playbook import (
     load_rubrics,
     parse_team_playbook,
 )
+from bot.ratelimit import RateLimiter
 from bot.scheduler.checkins import CHECKINS_KEY, Checkins
 from bot.scheduler.retention import RETENTION_KEY, Retention
 from bot.scheduler.sender import Sender
@@ -122,11 +123,11 @@ def build_application(
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        # overall_max_rate=0 lifts the overall cap but keeps the 429 retries. With several
-        # processes on one token each takes its share (BOT_PROCESSES) of the overall rate.
+        # A rate of 0 lifts the overall cap but keeps the per-chat limits and the 429 retries.
+        # With several processes on one token each takes its share (BOT_PROCESSES).
         .rate_limiter(
-            AIORateLimiter(
-                overall_max_rate=settings.rate_per_process,
+            RateLimiter(
+                overall_rate=settings.rate_per_process,
                 max_retries=settings.rate_limit_retries,
             )
         )

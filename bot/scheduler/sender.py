@@ -1,9 +1,10 @@
 """Sending scheduled messages within Telegram's limits, with retries; one failure stops nothing.
 
 The overall limit (about 30 messages a second) and the waiting after a 429 are done by the
-bot's AIORateLimiter, which every request passes through; this module adds what a fan-out
-needs on top: a gap between two messages to the same chat, retries of network errors with
-backoff, and a plain result instead of an exception.
+bot's rate limiter (bot.ratelimit), which every request passes through; the sender marks its
+requests as bulk there, so a rep's reply never waits behind a fan-out. This module adds what a
+fan-out needs on top: a gap between two messages to the same chat, retries of network errors
+with backoff, and a plain result instead of an exception.
 """
 
 from __future__ import annotations
@@ -13,10 +14,13 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
-from telegram import Bot, InlineKeyboardMarkup, ReplyKeyboardMarkup
+from telegram import InlineKeyboardMarkup, ReplyKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.ext import ExtBot
+
+from bot.ratelimit import BULK
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +62,7 @@ class Sender:
 
     def __init__(
         self,
-        bot: Bot,
+        bot: ExtBot[Any],
         *,
         per_chat_interval: float = PER_CHAT_INTERVAL,
         tries: int = TRIES,
@@ -92,8 +96,9 @@ class Sender:
                 await self._sleep(min(float(seconds), MAX_RETRY_AFTER))
                 continue
             except BadRequest as exc:
-                # The message itself is wrong (or the chat is gone): a retry would fail again.
-                log.warning("scheduled message refused: %s", type(exc).__name__)
+                # The message itself is wrong (or the chat is gone): a retry would fail again,
+                # and a wrong message is our bug. (Before NetworkError: BadRequest is one.)
+                log.error("scheduled message refused", exc_info=exc)
                 return Outcome(error="bad_request")
             except NetworkError as exc:  # TimedOut too
                 error = type(exc).__name__
@@ -110,10 +115,16 @@ class Sender:
     async def _deliver(self, out: Outgoing) -> int:
         if out.photo is not None:
             sent = await self._bot.send_photo(
-                out.chat_id, out.photo, caption=out.text, reply_markup=out.markup
+                out.chat_id,
+                out.photo,
+                caption=out.text,
+                reply_markup=out.markup,
+                rate_limit_args=BULK,
             )
         else:
-            sent = await self._bot.send_message(out.chat_id, out.text, reply_markup=out.markup)
+            sent = await self._bot.send_message(
+                out.chat_id, out.text, reply_markup=out.markup, rate_limit_args=BULK
+            )
         return sent.message_id
 
     async def _wait_for_chat(self, chat_id: int) -> None:
