@@ -70,9 +70,9 @@ MENU: dict[str, Callable[[Session], Awaitable[None]]] = {
 #    finishes it with the defaults (a rep who peeks at /help during setup expects to go on).
 # 2. A mode opened in passing (its data has "since": the contact list, the note to a touch) ends
 #    after `followups.PASSING`; a text after that is read as if no mode waited.
-# 3. A text the mode understands as its answer (`Mode.fits`: a time, a date, an amount, a
-#    contact the search finds) is its answer, whatever else it looks like ("next week" is a
-#    date, not "call me later"; "Kontakt 12" is searched, not 12 new contacts).
+# 3. A text the mode understands as its answer (`Mode.fits`: a time, a date, an amount, the
+#    goals' daily numbers, a contact the search finds) is its answer, whatever else it looks
+#    like ("next week" is a date, not "call me later"; "Kontakt 12" is searched, not logged).
 # 4. Else, a text that reads as a log ("12 Anrufe, 3 Gespräche", "gestern 8 Anrufe": numbers with
 #    words; a bare "45" stays the mode's, it may be a time, an amount or a minute count) or, with
 #    confidence, as an objection ("zu teuer") is, per mode and step (`MODES`):
@@ -81,10 +81,10 @@ MENU: dict[str, Callable[[Session], Awaitable[None]]] = {
 #    ASK   two buttons: "log it" / "show the answer", or "keep it as <what the mode waits for>".
 #          For modes that take free text (a contact, a note, a pitch, a practice answer, a
 #          playbook text): it may well contain numbers or a customer's words.
-#    KEEP  the mode's own answer: where that reading is what the mode asks for (the goals'
-#          "direct" step takes a log; a practice answer or a playbook entry quotes objections).
-# 5. Everything else is the mode's answer; each mode's prompt says what it waits for and that
-#    /cancel (or any command) leaves it.
+#    KEEP  the mode's own answer: where that reading is what the mode asks for (a practice
+#          answer or a playbook entry quotes objections) or cannot be yet (onboarding).
+# 5. Everything else is the mode's answer. A mode's prompt says what it waits for (an example
+#    to type) and, where no button leaves it, that /cancel or any command does.
 
 
 class Divert(Enum):
