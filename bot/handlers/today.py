@@ -11,6 +11,7 @@ from telegram.error import BadRequest, TelegramError
 
 from bot.coach.activity import (
     CORRECTION_DAYS,
+    LOG_MAX,
     METRICS,
     Counts,
     LogEntry,
@@ -214,7 +215,9 @@ async def on_tap(update: Update, s: Session) -> None:
     if s.profile is None or not s.profile.onboarded or len(parts) < 2:
         await _answer(query, s.text("common.button_outdated"))
         return
-    origin = tap_origin(s.chat_id, message.message_id if message else None, data)
+    # An inaccessible (deleted or very old) message still has its id: the origin stays exact.
+    message_id = query.message.message_id if query.message is not None else None
+    origin = tap_origin(s.chat_id, message_id, data)
     tap = Tap(query.id, origin)
     if parts[1] in ("ok", "no"):
         await _on_confirm(s, query, message, parts, tap)
@@ -327,7 +330,8 @@ def _unpack(text: str) -> Counts | None:
     if len(values) != len(METRICS) or not all(v.lstrip("-").isdigit() for v in values):
         return None
     counts = Counts(*(int(v) for v in values))
-    return None if any(abs(counts.get(m)) > 10_000 for m in METRICS) else counts
+    # Button data can be forged: never more than a typed log may hold.
+    return None if any(abs(counts.get(m)) > LOG_MAX for m in METRICS) else counts
 
 
 async def _on_confirm(
