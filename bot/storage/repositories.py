@@ -23,6 +23,7 @@ from bot.storage.contacts import ContactRepository
 from bot.storage.drills import DrillRepository, TeamPlaybookRepository
 from bot.storage.pitches import PitchRepository
 from bot.storage.profiles import profile_from_row, profile_values
+from bot.storage.roleplay import RoleplayRepository
 from bot.storage.tables import flow_states, users
 from bot.storage.userdata import DataRepository
 
@@ -295,6 +296,8 @@ class Storage:
         self.checkins = CheckinRepository(engine)
         self.pitches = PitchRepository(engine)
         self.contacts = ContactRepository(engine)
+        # Practice calls against a simulated customer.
+        self.roleplay = RoleplayRepository(engine)
         # Access grants and invites; a user's data as a whole (export, erasure, retention).
         self.access = AccessRepository(engine, cache=cache_sessions)
         self.data = DataRepository(engine, self.sessions, self.access)

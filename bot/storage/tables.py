@@ -177,6 +177,29 @@ drill_stats = Table(
     Column("updated_at", UtcDateTime, nullable=False),
 )
 
+# Practice calls against a simulated customer (bot.coach.roleplay): the call's state as JSON
+# after every rep turn, so a restart continues it; once ended, how (success, hang_up,
+# turn_limit, cancelled) and the scorecard's figures, for the trend and the week.
+roleplay_calls = Table(
+    "roleplay_calls",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _owner(primary_key=False),
+    Column("scenario_id", String(64), nullable=False),
+    Column("lang", String(8), nullable=False),
+    Column("difficulty", String(8), nullable=False),
+    Column("state", PlainText, nullable=False),
+    Column("turns", Integer, nullable=False, default=0),
+    Column("outcome", String(12), nullable=True),
+    Column("met", Integer, nullable=True),
+    Column("total", Integer, nullable=True),
+    Column("percent", Integer, nullable=True),
+    Column("started_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("ended_at", UtcDateTime, nullable=True),
+    Index("ix_roleplay_calls_user", "user_id", "scenario_id"),
+)
+
 # A team's own objection entries per language, as the admin uploaded them (validated YAML).
 team_playbooks = Table(
     "team_playbooks",
