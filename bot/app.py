@@ -19,6 +19,7 @@ from bot.content import DEFAULT_PROMPTS, Content
 from bot.handlers.context import DEPS_KEY, Deps, utc_now
 from bot.handlers.ordering import PerChatUpdateProcessor
 from bot.handlers.register import register
+from bot.llm import LanguageModel
 from bot.playbook import (
     load_pitch_rubrics,
     load_playbooks,
@@ -26,6 +27,7 @@ from bot.playbook import (
     parse_team_playbook,
 )
 from bot.ratelimit import RateLimiter
+from bot.scenarios import load_roleplays
 from bot.scheduler.checkins import CHECKINS_KEY, Checkins
 from bot.scheduler.retention import RETENTION_KEY, Retention
 from bot.scheduler.sender import Sender
@@ -79,6 +81,8 @@ def build_application(
 ) -> App:
     """Build the Application with handlers, rate limiter, and storage opened in post_init."""
     playbooks = load_playbooks(DEFAULT_PROMPTS)
+    rubrics = load_rubrics(DEFAULT_PROMPTS)
+    pitch_rubrics = load_pitch_rubrics(DEFAULT_PROMPTS)
     deps = Deps(
         settings=settings,
         content=content,
@@ -86,9 +90,12 @@ def build_application(
         error_hook=error_hook,
         playbooks=playbooks,
         matchers={lang: Matcher(playbook.entries) for lang, playbook in playbooks.items()},
-        rubrics=load_rubrics(DEFAULT_PROMPTS),
-        pitch_rubrics=load_pitch_rubrics(DEFAULT_PROMPTS),
+        rubrics=rubrics,
+        pitch_rubrics=pitch_rubrics,
         speech=SpeechClient.from_settings(settings),
+        # Parsed once here, checked against the playbooks: a broken scenario stops the start.
+        roleplays=load_roleplays(playbooks, rubrics, pitch_rubrics, DEFAULT_PROMPTS),
+        llm=LanguageModel.from_settings(settings, content),
     )
 
     async def post_init(app: App) -> None:
@@ -111,6 +118,8 @@ def build_application(
         try:
             if deps.speech is not None:
                 await deps.speech.close()
+            if deps.llm is not None:
+                await deps.llm.close()
         finally:
             await deps.close_storage()
 

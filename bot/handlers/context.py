@@ -28,6 +28,8 @@ from bot.coach.pitch import PitchRubric
 from bot.coach.profile import Profile
 from bot.config import Settings
 from bot.content import Content
+from bot.llm import LanguageModel
+from bot.scenarios import Roleplays
 from bot.speech import SpeechClient
 from bot.storage import FlowState, Storage
 
@@ -58,6 +60,10 @@ class Deps:
     pitch_rubrics: Mapping[str, PitchRubric] = field(default_factory=dict)
     # Transcribes voice notes; None when STT_BASE_URL is not set.
     speech: SpeechClient | None = None
+    # The practice calls (scenarios, cue lists) per language, and the optional model that
+    # speaks the customer's lines (None when LLM_BASE_URL is not set).
+    roleplays: Mapping[str, Roleplays] = field(default_factory=dict)
+    llm: LanguageModel | None = None
     # Tests collect handler errors here so an unexpected one fails the test.
     error_hook: Callable[[object, BaseException], None] | None = None
     _storage: Storage | None = field(default=None, repr=False)
