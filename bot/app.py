@@ -33,6 +33,7 @@ from bot.scheduler.retention import RETENTION_KEY, Retention
 from bot.scheduler.sender import Sender
 from bot.speech import SpeechClient
 from bot.storage import open_storage
+from bot.storage.notices import REFRESH_SECONDS as NOTICE_REFRESH_SECONDS
 from bot.transport import AiohttpRequest
 
 log = logging.getLogger(__name__)
@@ -103,6 +104,7 @@ def build_application(
         # The first update of each rep after a start is then as cheap as every later one.
         await deps.storage.users.warm_cache()
         await deps.storage.access.warm_cache()
+        await deps.storage.notices.refresh()
         for lang, source in (await deps.storage.team_playbooks.all()).items():
             team = parse_team_playbook(source, lang)
             if isinstance(team, Playbook) and lang in deps.playbooks:
@@ -211,8 +213,16 @@ def start_retention(app: App, deps: Deps, settings: Settings) -> Retention:
     async def flush_seen(_context: object) -> None:
         await deps.storage.access.flush_seen()
 
+    async def refresh_notices(_context: object) -> None:
+        await deps.storage.notices.refresh()
+
     if app.job_queue is not None:
         app.job_queue.run_repeating(flush_seen, interval=SEEN_FLUSH_INTERVAL, name="last-seen")
+        if deps.storage.notices.shared:
+            # Another process may have written a notice for a rep whose next update comes here.
+            app.job_queue.run_repeating(
+                refresh_notices, interval=NOTICE_REFRESH_SECONDS, name="reply-notices"
+            )
         if settings.retention_days > 0:
             app.job_queue.run_repeating(
                 expire, interval=RETENTION_INTERVAL, first=RETENTION_FIRST, name="retention"

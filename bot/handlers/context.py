@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, cast
+from zoneinfo import ZoneInfo
 
 from telegram import (
     Bot,
@@ -21,17 +22,19 @@ from telegram import (
 from telegram.ext import CallbackContext, ExtBot
 
 from bot.coach.access import ADMIN
+from bot.coach.activity import METRICS
 from bot.coach.drill import Rubric
 from bot.coach.language import pick_language
 from bot.coach.objections import Entry, Matcher, Playbook
 from bot.coach.pitch import PitchRubric
 from bot.coach.profile import Profile
 from bot.config import Settings
-from bot.content import Content
+from bot.content import Content, Raw
 from bot.llm import LanguageModel
 from bot.scenarios import Roleplays
 from bot.speech import SpeechClient
 from bot.storage import FlowState, Storage
+from bot.storage.notices import Notice
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +69,9 @@ class Deps:
     llm: LanguageModel | None = None
     # Tests collect handler errors here so an unexpected one fails the test.
     error_hook: Callable[[object, BaseException], None] | None = None
+    # When each failed update's handler started (by update id), until the error handler
+    # takes it: what the update stored since then is what a lost reply's notice names.
+    failed_updates: dict[int, datetime] = field(default_factory=dict)
     _storage: Storage | None = field(default=None, repr=False)
 
     @property
@@ -169,12 +175,62 @@ Handler = Callable[[Update, Context], Coroutine[Any, Any, None]]
 
 
 def with_session(func: SessionHandler) -> Handler:
-    """Turn `func(update, session)` into a PTB callback that loads the session first."""
+    """Turn `func(update, session)` into a PTB callback that loads the session first.
+
+    A notice of a reply that never arrived comes first, once; a failure notes when the update
+    began, for the error handler's notice.
+    """
 
     @functools.wraps(func)
     async def handler(update: Update, context: Context) -> None:
-        session = await load_session(update, deps_of(context), context.bot)
-        if session is not None:
+        deps = deps_of(context)
+        session = await load_session(update, deps, context.bot)
+        if session is None:
+            return
+        if deps.storage.notices.waiting(session.user_id):
+            await show_notices(session)
+        started = deps.clock()
+        try:
             await func(update, session)
+        except Exception:
+            deps.failed_updates[update.update_id] = started
+            raise
 
     return handler
+
+
+async def show_notices(s: Session) -> None:
+    """Tell the rep which replies did not arrive (once); kept for later if this fails too."""
+    notices = s.deps.storage.notices
+    try:
+        taken = await notices.take(s.user_id)
+    except Exception:
+        log.warning("reply notices not read: user's update goes on", exc_info=True)
+        return
+    if not taken:
+        return
+    try:
+        await s.send("\n".join(notice_text(s, n) for n in taken))
+    except Exception as exc:
+        # Never at the cost of what the rep just sent: their update is handled all the same.
+        log.warning("reply notice not delivered: %s", type(exc).__name__)
+        try:
+            await notices.add_all(s.user_id, taken, s.deps.clock())
+        except Exception:
+            log.warning("reply notices not kept", exc_info=True)
+
+
+def notice_text(s: Session, notice: Notice) -> str:
+    """One notice as a line: what was stored, when, in the rep's zone (the day if not today)."""
+    zone = ZoneInfo(s.profile.timezone if s.profile else "UTC")
+    local = notice.update_at.astimezone(zone)
+    when = f"{local:%H:%M}"
+    if local.date() != s.deps.clock().astimezone(zone).date():
+        when = f"{s.day_label(local.date())} {when}"
+    stored = {m: notice.stored.get(m) for m in METRICS if notice.stored.get(m)}
+    if not stored:
+        return s.text("delivery.lost", time=when)
+    summary = ", ".join(
+        s.deps.content.plural(s.lang, f"today.count.{m}", n) for m, n in stored.items()
+    )
+    return s.text("delivery.saved", summary=Raw(summary), time=when)

@@ -21,6 +21,7 @@ from bot.storage.activity import ActivityRepository
 from bot.storage.checkins import CheckinRepository
 from bot.storage.contacts import ContactRepository
 from bot.storage.drills import DrillRepository, TeamPlaybookRepository
+from bot.storage.notices import NoticeRepository
 from bot.storage.pitches import PitchRepository
 from bot.storage.profiles import profile_from_row, profile_values
 from bot.storage.roleplay import RoleplayRepository
@@ -301,6 +302,8 @@ class Storage:
         # Access grants and invites; a user's data as a whole (export, erasure, retention).
         self.access = AccessRepository(engine, cache=cache_sessions)
         self.data = DataRepository(engine, self.sessions, self.access)
+        # Replies that never arrived, told on the rep's next update.
+        self.notices = NoticeRepository(engine, shared=not cache_sessions)
 
     async def save_step(self, profile: Profile, flow: FlowState | None, now: datetime) -> None:
         """Store a profile change and the flow's next step (None: flow done) atomically."""

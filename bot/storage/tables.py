@@ -151,6 +151,19 @@ taps = Table(
     Index("ix_taps_user_origin", "user_id", "origin", "created_at"),
 )
 
+# Replies that never reached the rep (the handler stored what they sent, then Telegram failed
+# for good): when their update came and the activity it stored, told once on their next update.
+reply_notices = Table(
+    "reply_notices",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _owner(primary_key=False),
+    Column("update_at", UtcDateTime, nullable=False),
+    *_counts(),
+    Column("created_at", UtcDateTime, nullable=False),
+    Index("ix_reply_notices_user", "user_id"),
+)
+
 # Results of the prospecting self-check, kept so a retake can show the change.
 audits = Table(
     "audits",

@@ -133,6 +133,8 @@ async def test_server_error_does_not_stop_the_bot(harness: Harness) -> None:
     user.send_command("help")
     await user.wait_for(lambda: harness.errors)
     user.send_command("help")
+    # First, once, that the answer to the last message did not arrive (test_delivery.py).
+    assert "meine Antwort kam nicht" in (await user.next_message()).text
     assert "/settings" in (await user.next_message()).text
 
 
