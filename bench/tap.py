@@ -31,9 +31,9 @@ from bot.storage import open_storage
 FIRST_USER = 20_000
 
 
-async def set_targets(database: str, user_ids: Sequence[int]) -> None:
+async def set_targets(database_url: str, user_ids: Sequence[int]) -> None:
     """Give every rep daily targets, so the message has bars and a streak line."""
-    storage = await open_storage(f"sqlite+aiosqlite:///{database}")
+    storage = await open_storage(database_url)
     try:
         for user_id in user_ids:
             await storage.activity.set_targets(user_id, DailyTargets(20, 5, 2, 8), "manual", NOW)
@@ -56,7 +56,8 @@ async def tap(user: SandboxUser, message: SandboxMessage) -> None:
 async def measure(reps: int, taps: int) -> dict[str, float]:
     """Open /today for every rep, then the latency run and the burst."""
     with tempfile.TemporaryDirectory() as tmp:
-        database = str(Path(tmp) / "tap.db")
+        # A URL, as seed() and the bot's child process take it.
+        database = f"sqlite+aiosqlite:///{Path(tmp) / 'tap.db'}"
         ids = list(range(FIRST_USER, FIRST_USER + reps))
         await seed(database, ids, open_question=False)
         await set_targets(database, ids)
