@@ -43,6 +43,7 @@ COMMANDS: tuple[str, ...] = (
     "today",
     "objection",
     "practice",
+    "roleplay",
     "log",
     "goals",
     "week",

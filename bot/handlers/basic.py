@@ -18,7 +18,17 @@ from bot.coach.activity import parse_log
 from bot.coach.audit import parse_answer
 from bot.coach.followups import parse_followup_date
 from bot.coach.targets import parse_amount, parse_period, parse_rate
-from bot.handlers import audit, checkins, contacts, followups, goals, pitch, practice, team
+from bot.handlers import (
+    audit,
+    checkins,
+    contacts,
+    followups,
+    goals,
+    pitch,
+    practice,
+    roleplay,
+    team,
+)
 from bot.handlers.calendars import today_of
 from bot.handlers.context import Session, with_session
 from bot.handlers.flows import (
@@ -55,6 +65,7 @@ MENU: dict[str, Callable[[Session], Awaitable[None]]] = {
     "week": show_week,
     "goals": goals.start_goals,
     "objection": show_objection_help,
+    "roleplay": roleplay.show_start,
     "settings": show_settings,
     "help": show_help,
 }
@@ -187,6 +198,8 @@ MODES: dict[str, Mode] = {
     audit.FLOW: Mode(audit.answer_text, fits=_audit_fits),
     # A practice answer replies to an objection and often quotes it.
     practice.FLOW: Mode(practice.answer_text, Rule(ASK, KEEP, "practice")),
+    # A practice call the same: the rep answers the customer, often in the customer's words.
+    roleplay.FLOW: Mode(roleplay.answer_text, Rule(ASK, KEEP, "roleplay")),
     # /pause: a date.
     checkins.FLOW: Mode(checkins.answer_text, fits=_pause_fits),
     # A pitch (written or recalled) is free text with numbers and the customer's pains.

@@ -17,7 +17,7 @@ from bot.content import Content
 # Main-menu buttons in the order they appear, as content keys; each maps to a command.
 MAIN_MENU: tuple[tuple[str, ...], ...] = (
     ("menu.today", "menu.followups", "menu.objection"),
-    ("menu.week", "menu.goals"),
+    ("menu.week", "menu.goals", "menu.roleplay"),
     ("menu.settings", "menu.help"),
 )
 MENU_COMMANDS: dict[str, str] = {
@@ -26,6 +26,7 @@ MENU_COMMANDS: dict[str, str] = {
     "menu.week": "week",
     "menu.goals": "goals",
     "menu.objection": "objection",
+    "menu.roleplay": "roleplay",
     "menu.settings": "settings",
     "menu.help": "help",
 }

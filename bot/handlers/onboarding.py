@@ -7,7 +7,7 @@ from dataclasses import replace
 from telegram import Update
 
 from bot.coach.profile import Profile
-from bot.handlers import fields
+from bot.handlers import fields, roleplay
 from bot.handlers.context import Session, with_session
 from bot.handlers.flows import ONBOARDING, ask, finish_onboarding, start_flow
 from bot.handlers.keyboards import main_menu
@@ -51,6 +51,9 @@ async def cancel(update: Update, s: Session) -> None:
         return
     if not s.profile.onboarded:
         await finish_onboarding(s, s.profile, s.text("onboarding.cancelled") + "\n\n")
+        return
+    if roleplay.in_call(s):
+        await roleplay.cancel_call(s)
         return
     left = await s.deps.storage.flows.clear(s.user_id)
     key = "common.cancelled" if left else "common.nothing_to_cancel"

@@ -10,6 +10,7 @@ transcription is set up); while another flow waits for a typed answer, the bot a
 
 from __future__ import annotations
 
+import functools
 import html
 import logging
 from datetime import UTC, datetime, timedelta
@@ -32,7 +33,7 @@ from bot.coach.pitch import (
 )
 from bot.coach.pitch import diff_pitches as diff
 from bot.content import Raw
-from bot.handlers import practice
+from bot.handlers import practice, roleplay
 from bot.handlers.calendars import today_of
 from bot.handlers.context import Session, with_session
 from bot.handlers.flows import stale
@@ -522,6 +523,8 @@ async def on_voice(update: Update, s: Session) -> None:
     flow = s.flow
     if flow is not None and flow.flow == practice.FLOW:
         await _drill_answer(s, voice)
+    elif roleplay.in_call(s):
+        await roleplay.voice_answer(s, functools.partial(_transcribe, s, voice))
     elif flow is not None and flow.flow != FLOW:
         await s.say("pitch.voice.busy")
     else:

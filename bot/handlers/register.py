@@ -30,6 +30,7 @@ from bot.handlers import (
     pitch,
     practice,
     privacy,
+    roleplay,
     settings,
     team,
     today,
@@ -76,6 +77,9 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(
         CommandHandler(["pitch", "pitchen", "elevator"], pitch.pitch_command, filters=PRIVATE)
     )
+    app.add_handler(
+        CommandHandler(["roleplay", "rollenspiel"], roleplay.roleplay_command, filters=PRIVATE)
+    )
     app.add_handler(CommandHandler("playbook", team.playbook_command, filters=PRIVATE))
     app.add_handler(CommandHandler("pause", checkins.pause_command, filters=PRIVATE))
     app.add_handler(CommandHandler("resume", checkins.resume_command, filters=PRIVATE))
@@ -98,6 +102,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CallbackQueryHandler(team.on_button, pattern=r"^pb:"))
     app.add_handler(CallbackQueryHandler(checkins.on_snooze, pattern=r"^z:"))
     app.add_handler(CallbackQueryHandler(pitch.on_button, pattern=r"^v:"))
+    app.add_handler(CallbackQueryHandler(roleplay.on_button, pattern=rf"^{roleplay.PREFIX}:"))
     app.add_handler(CallbackQueryHandler(contacts.on_button, pattern=r"^c:"))
     app.add_handler(CallbackQueryHandler(followups.on_button, pattern=r"^f:"))
     app.add_handler(CallbackQueryHandler(basic.on_mode_button, pattern=rf"^{basic.PREFIX}:"))

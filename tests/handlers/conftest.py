@@ -16,11 +16,12 @@ from bot.handlers.context import DEPS_KEY, Deps
 from bot.sandbox import Sandbox, SandboxMessage, SandboxUser
 from bot.storage import Storage
 
-# The main menu, row by row: today, follow-ups, objection / week, goals / settings, help.
+# The main menu, row by row: today, follow-ups, objection / week, goals, roleplay / settings,
+# help.
 MENU_DE = ["📞 Heute", "📋 Nachfassen", "🛡 Einwand"]
-MENU_DE += ["📈 Woche", "🎯 Ziele", "⚙️ Einstellungen", "❓ Hilfe"]
+MENU_DE += ["📈 Woche", "🎯 Ziele", "🎭 Rollenspiel", "⚙️ Einstellungen", "❓ Hilfe"]
 MENU_EN = ["📞 Today", "📋 Follow-ups", "🛡 Objection"]
-MENU_EN += ["📈 Week", "🎯 Goals", "⚙️ Settings", "❓ Help"]
+MENU_EN += ["📈 Week", "🎯 Goals", "🎭 Roleplay", "⚙️ Settings", "❓ Help"]
 
 
 @dataclass
