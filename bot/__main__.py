@@ -11,12 +11,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot.config import SANDBOX_TOKEN, Settings, SettingsError, load_settings
-from bot.content import Content, ContentError, load_content
+from bot.content import DEFAULT_PROMPTS, Content, ContentError, load_content
 from bot.logs import setup_logging
 
 DEMO_DATABASE = Path("data/demo.db")
 DEMO_USER_ID = 4242
 EXIT_CONFIG = 2
+# The prompts folder check-content validates (tests point it at a broken copy).
+PROMPTS_DIR = DEFAULT_PROMPTS
 
 
 def operator_language() -> str:
@@ -35,6 +37,19 @@ def _fail(content: Content, error: SettingsError) -> int:
     )
     print(text, file=sys.stderr)
     return EXIT_CONFIG
+
+
+def check_files(prompts_dir: Path) -> int:
+    """Load the playbooks, rubrics and practice-call scenarios as the bot does at start;
+    the number of scenarios per language. Raises ContentError naming the broken file."""
+    from bot.playbook import load_pitch_rubrics, load_playbooks, load_rubrics
+    from bot.scenarios import load_roleplays
+
+    playbooks = load_playbooks(prompts_dir)
+    books = load_roleplays(
+        playbooks, load_rubrics(prompts_dir), load_pitch_rubrics(prompts_dir), prompts_dir
+    )
+    return min(len(book.scenarios) for book in books.values())
 
 
 def run(content: Content, settings: Settings) -> int:
@@ -169,13 +184,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     # PTB 22 reports durations as timedelta only on request; the old ints are deprecated.
     os.environ.setdefault("PTB_TIMEDELTA", "true")
     try:
-        content = load_content()
+        content = load_content(PROMPTS_DIR)
     except ContentError as exc:
         print(f"prompts/: {exc}", file=sys.stderr)
         return EXIT_CONFIG
     if args.command == "check-content":
+        try:
+            scenarios = check_files(PROMPTS_DIR)
+        except ContentError as exc:
+            print(f"prompts/: {exc}", file=sys.stderr)
+            return EXIT_CONFIG
         count = len(content.texts[content.default_language])
         _say(content, "content_ok", count=count, languages=", ".join(content.languages))
+        _say(content, "scenarios_ok", count=scenarios)
         return 0
     if args.command == "demo":
         try:
