@@ -39,7 +39,7 @@ def test_the_built_in_scenarios_load_by_seed_with_the_playbooks_phrasing() -> No
     books = load_roleplays(playbooks, load_rubrics(), load_pitch_rubrics())
     assert sorted(books) == ["de", "en"]
     for lang, book in books.items():
-        seeds = [scenario.seed for scenario in book.scenarios.values()]
+        seeds = [scenario.seed or "" for scenario in book.scenarios.values()]
         assert seeds == sorted(seeds)
         assert len(book.scenarios) >= 6
         no_need = next(e for e in playbooks[lang].entries if e.id == "no_need")
