@@ -12,6 +12,7 @@ from typing import Final
 from telegram import Message, ReplyKeyboardRemove, Update
 from telegram.error import BadRequest
 
+from bot.content import Raw
 from bot.handlers.access import DELETE_PREFIX
 from bot.handlers.context import Session, with_session
 from bot.handlers.keyboards import inline
@@ -28,11 +29,20 @@ def _retention(s: Session) -> str:
     return s.deps.content.plural(s.lang, "privacy.retention_days", days)
 
 
+def _model(s: Session) -> Raw:
+    """Where practice calls go when a language model is configured ("" when none is)."""
+    url = s.deps.settings.llm_base_url
+    if url is None:
+        return Raw("")
+    # The host only: a base URL may carry a user name or a token in its path or query.
+    return Raw(s.text("privacy.model", host=url.host or ""))  # escaped once, here
+
+
 @with_session
 async def privacy_command(update: Update, s: Session) -> None:
     """/privacy (/datenschutz): what is stored, why, for how long, who sees it, your rights."""
     contact = s.deps.settings.privacy_contact.strip() or s.text("privacy.no_contact")
-    await s.say("privacy.text", retention=_retention(s), contact=contact)
+    await s.say("privacy.text", retention=_retention(s), contact=contact, model=_model(s))
 
 
 @with_session

@@ -10,6 +10,8 @@ import zipfile
 from datetime import date, timedelta
 from typing import Any
 
+from pydantic import AnyHttpUrl
+
 from bot.coach.activity import Counts
 from bot.coach.contacts import ContactDraft
 from bot.coach.targets import DailyTargets
@@ -88,6 +90,48 @@ async def test_privacy_in_english_with_contact_and_no_retention(harness: Harness
     assert "privacy@example.com" in text
     assert "Nothing is deleted automatically" in text
     assert "Team leads see who uses the bot" in text
+
+
+async def test_privacy_without_a_language_model_names_no_model_server(harness: Harness) -> None:
+    for lang, command in (("de", "datenschutz"), ("en", "privacy")):
+        user = harness.user(REP if lang == "de" else OTHER, lang)
+        user.send_command(command)
+        text = (await user.next_message()).text
+        assert "Sprachmodell" not in text
+        assert "language model" not in text
+        assert ("Telegram stellt die Nachrichten zu.\n" in text) == (lang == "de")
+        assert ("Telegram delivers the messages.\n" in text) == (lang == "en")
+        assert text.rstrip().endswith(
+            ("nicht hinterlegt (frag deine Teamleitung)", "(ask your team lead)")
+        )
+
+
+async def test_privacy_with_a_language_model_says_only_practice_calls_go_there(
+    harness: Harness,
+) -> None:
+    harness.settings = harness.settings.model_copy(
+        update={
+            "llm_base_url": AnyHttpUrl("http://coach:s3cret@models.example.net:11434/v1?key=abc"),
+            "llm_model": "llama3.1:8b",
+        }
+    )
+    await harness.restart()
+    german = harness.user(REP, "de")
+    german.send_command("datenschutz")
+    text = (await german.next_message()).text
+    assert (
+        "Telegram stellt die Nachrichten zu. Deine Übungsgespräche (nur die Sätze des Gesprächs, "
+        "nie Kontakte oder andere Daten) gehen an den Sprachmodell-Server models.example.net"
+    ) in text
+    english = harness.user(OTHER, "en")
+    english.send_command("privacy")
+    text = (await english.next_message()).text
+    assert (
+        "Telegram delivers the messages. Your practice calls (only the call's lines, never "
+        "contacts or other data) go to the language model server models.example.net"
+    ) in text
+    for secret in ("s3cret", "key=abc", "coach:"):
+        assert secret not in text
 
 
 async def test_refused_users_get_privacy_export_and_delete_without_a_trace(
