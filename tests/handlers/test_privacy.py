@@ -14,6 +14,7 @@ from pydantic import AnyHttpUrl
 
 from bot.coach.activity import Counts
 from bot.coach.contacts import ContactDraft
+from bot.coach.roleplay import CallState
 from bot.coach.targets import DailyTargets
 from bot.sandbox import SandboxMessage, SandboxUser
 from bot.scheduler.retention import RETENTION_KEY, Retention
@@ -52,6 +53,9 @@ async def fill(harness: Harness, user_id: int) -> None:
     )
     await storage.contacts.log_touch(
         user_id, contact.id, "talked", "phone", now, status="talking", kind="prospect", note="ok"
+    )
+    await storage.roleplay.start(
+        user_id, CallState("cold_call", "de", "medium", phase=0, patience=3), now
     )
     await storage.flows.set(user_id, FlowState("goals", "rate", {"goal": 1000}), now)
 
@@ -194,6 +198,7 @@ async def test_export_matches_what_is_stored(harness: Harness) -> None:
     assert data["tables"]["pitches"][0]["text"].startswith("Wir helfen Bäckereien")
     assert data["tables"]["pitch_rehearsals"][0]["recall"] == 80
     assert data["tables"]["drill_stats"][0]["entry_id"] == "too_expensive"
+    assert data["tables"]["roleplay_calls"][0]["scenario_id"] == "cold_call"
     assert data["tables"]["deliveries"][0]["kind"] == "morning"
     assert data["tables"]["due_items"][0]["ref"] == "rehearse"
     assert data["tables"]["members"][0]["role"] == "rep"
@@ -252,6 +257,7 @@ async def test_delete_erases_every_row_of_the_rep_and_nothing_else(harness: Harn
     filled = {"users", "members", "targets", "activity_days", "activity_events", "audits"}
     filled |= {"drill_stats", "pauses", "deliveries", "due_items", "pitches", "pitch_rehearsals"}
     filled |= {"contacts", "touches", "flow_states", "invites", "team_playbooks"}
+    filled |= {"roleplay_calls"}
     assert filled <= set(mine), "the test reaches most tables"
     others = await rows_naming(harness.storage.engine, OTHER)
     question = await ask_delete(user)
