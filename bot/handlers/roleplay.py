@@ -345,7 +345,8 @@ async def _finish(
     card = score(scenario, state)
     storage, now = s.deps.storage, s.deps.clock()
     outcome = state.ended or "cancelled"
-    before = [r for r in await storage.roleplay.results(s.user_id, scenario.id, 2)]
+    # The last result before this call: read before this one is stored as ended.
+    before = await storage.roleplay.results(s.user_id, scenario.id, 1)
     done = await storage.roleplay.finish(
         call, state, now, outcome=outcome, met=card.met, total=card.total, percent=card.percent
     )
@@ -353,7 +354,7 @@ async def _finish(
     if not done:
         await s.say("roleplay.gone")
         return
-    previous = next((r for r in before if r.call_id != call.id), None)
+    previous = before[0] if before else None
     await s.send(_says(s, scenario, last))
     await s.send(scorecard_text(s, scenario, card, previous), _card_buttons(s, call.id, card))
 
