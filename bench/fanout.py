@@ -9,7 +9,8 @@ Two runs, each with a fresh database and `python -m bot run` against the local s
   unlimited  RATE_LIMIT_PER_SECOND=0: the time to drain every ping (target: at least 1,000
              messages per second: the bot must not be the bottleneck).
 Both print duplicates and missed reps (target: 0 each) and the bot's peak memory (VmHWM,
-target: under 250 MB).
+target: under 250 MB). During each fan-out one more rep (not due) sends /help about once a
+second; the median and worst time to their reply is printed (target: under 1 s, issue 13).
 """
 
 from __future__ import annotations
@@ -17,12 +18,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import signal
+import statistics
 import sys
 import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bench.fleet import (
@@ -34,9 +36,13 @@ from bench.fleet import (
     server_url,
     start_bot,
 )
-from bot.sandbox import Sandbox
+from bot.sandbox import Sandbox, SandboxUser
 
 FIRST_USER = 5_000_000
+# The rep who writes during the fan-out: not due, asks /help about once a second.
+PROBE_USER = FIRST_USER - 1
+PROBE_EVERY = 1.0
+REPLY_TARGET = 1.0
 
 
 @dataclass(frozen=True)
@@ -50,6 +56,8 @@ class Run:
     missed: int
     duplicates: int
     peak_mb: float
+    # Seconds from the probe rep's /help to the bot's reply, for those sent during the fan-out.
+    replies: tuple[float, ...] = ()
 
     @property
     def per_second(self) -> float:
@@ -80,17 +88,23 @@ async def _fan_out(
 ) -> Run:
     """One fan-out on a fresh database."""
     await seed_reps(database_url, ids, due_now(now), now)
+    # Half a day away: the probe rep gets no ping of their own.
+    await seed_reps(database_url, [PROBE_USER], (now + timedelta(hours=12)).time(), now)
     async with Sandbox(bot_username="BenchBot", record_calls=False) as sandbox:
         for user_id in ids:
             sandbox.user(user_id)
         extra = {"RATE_LIMIT_PER_SECOND": str(ceiling)}
         bot = await start_bot(sandbox, database_url, tmp, extra)
+        samples: list[tuple[float, float]] = []
+        probe = asyncio.create_task(_probe(sandbox.user(PROBE_USER), samples))
         try:
             first, last = await _arrivals(sandbox, ids, limit)
+            probe.cancel()
             # Give a repeated send the chance to show up before counting.
             await asyncio.sleep(2)
             peak = peak_memory_mb(bot.pid)
         finally:
+            probe.cancel()
             bot.send_signal(signal.SIGTERM)
             await bot.wait()
         counts = received(sandbox, ids)
@@ -102,7 +116,24 @@ async def _fan_out(
         missed=sum(1 for n in counts.values() if n == 0),
         duplicates=sum(n - 1 for n in counts.values() if n > 1),
         peak_mb=peak,
+        replies=tuple(seconds for sent, seconds in samples if first <= sent <= last),
     )
+
+
+async def _probe(user: SandboxUser, samples: list[tuple[float, float]]) -> None:
+    """Send /help about once a second until cancelled; note (sent at, seconds to the reply)."""
+    while True:
+        user.mark_read()
+        sent = time.monotonic()
+        user.send_text("/help")
+        try:
+            await user.next_message(timeout=30)
+        except TimeoutError:
+            samples.append((sent, 30.0))
+            continue
+        seconds = time.monotonic() - sent
+        samples.append((sent, seconds))
+        await asyncio.sleep(max(0.0, PROBE_EVERY - seconds))
 
 
 async def _arrivals(sandbox: Sandbox, ids: Sequence[int], limit: float) -> tuple[float, float]:
@@ -137,6 +168,17 @@ def report(runs: Sequence[Run]) -> str:
             f"{r.name:<10} {r.reps:>6} {ceiling:>9} {r.seconds:>8.2f} {r.per_second:>8.0f} "
             f"{share:>10} {r.missed:>6} {r.duplicates:>6} {r.peak_mb:>8.1f}"
         )
+    for r in runs:
+        if r.replies:
+            worst = max(r.replies)
+            verdict = "met" if worst < REPLY_TARGET else "MISSED"
+            lines.append(
+                f"{r.name}: a rep's reply during the fan-out: median "
+                f"{statistics.median(r.replies):.3f} s, max {worst:.3f} s over "
+                f"{len(r.replies)} messages (target: under {REPLY_TARGET:.0f} s: {verdict})"
+            )
+        else:
+            lines.append(f"{r.name}: no reply measured during the fan-out (it was too short)")
     return "\n".join(lines)
 
 
