@@ -191,7 +191,16 @@ async def test_bot_publishes_commands_in_both_languages(harness: Harness) -> Non
     by_lang = {c.params.get("language_code"): c.params["commands"] for c in calls}
     assert set(by_lang) >= {"de", "en", None}
     commands = [c["command"] for c in by_lang["de"]]
-    assert commands[:7] == ["today", "objection", "practice", "log", "goals", "week", "audit"]
+    assert commands[:8] == [
+        "today",
+        "objection",
+        "practice",
+        "roleplay",
+        "log",
+        "goals",
+        "week",
+        "audit",
+    ]
     assert {"settings", "help", "cancel", "start"} <= set(commands)
     descriptions = {c["command"]: c["description"] for c in by_lang["de"]}
     assert descriptions["settings"].startswith("Sprache")
