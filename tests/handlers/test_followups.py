@@ -413,7 +413,7 @@ async def test_main_menu_has_the_follow_ups_in_the_first_row(harness: Harness) -
     rows = [[button["text"] for button in row] for row in keyboard["keyboard"]]
     assert rows == [
         ["📞 Heute", "📋 Nachfassen", "🛡 Einwand"],
-        ["📈 Woche", "🎯 Ziele"],
+        ["📈 Woche", "🎯 Ziele", "🎭 Rollenspiel"],
         ["⚙️ Einstellungen", "❓ Hilfe"],
     ]
     user.tap_reply("📋 Nachfassen")
