@@ -1,4 +1,4 @@
-"""Command line: `sales-coach run | demo | db upgrade | db copy | check-content`."""
+"""Command line: `sales-coach run | demo | db upgrade | db copy | check-content | owner-link`."""
 
 from __future__ import annotations
 
@@ -123,6 +123,37 @@ async def db_upgrade(content: Content, settings: Settings) -> int:
     return 0
 
 
+async def owner_link(content: Content, settings: Settings) -> int:
+    """Print the one-time link that makes its first opener the admin (invite mode, no admin).
+
+    On the console only: the running bot's log says that this command exists, never the link.
+    """
+    from telegram import Bot
+
+    from bot.coach.access import deep_link
+    from bot.handlers.context import utc_now
+    from bot.storage import open_storage
+
+    if settings.access_mode != "invite" or settings.admin_ids:
+        _say(content, "owner_link_not_needed")
+        return 1
+    storage = await open_storage(settings.database_url)
+    try:
+        invite = await storage.access.owner_invite(utc_now())
+    finally:
+        await storage.close()
+    if invite is None:
+        _say(content, "owner_link_used")
+        return 1
+    token = settings.telegram_bot_token.get_secret_value()
+    base_url = settings.telegram_api_base_url
+    bot = Bot(token) if base_url is None else Bot(token, base_url=str(base_url))
+    async with bot:
+        username = bot.username
+    _say(content, "owner_link", link=deep_link(username, invite.code))
+    return 0
+
+
 async def db_copy(content: Content, source: str, target: str) -> int:
     """Copy all data from one database into an empty one (e.g. SQLite to PostgreSQL)."""
     from sqlalchemy.exc import SQLAlchemyError
@@ -175,6 +206,7 @@ def parser() -> argparse.ArgumentParser:
     db.add_argument("--from", dest="source", metavar="URL", help="copy: the database to read")
     db.add_argument("--to", dest="target", metavar="URL", help="copy: the empty database to fill")
     sub.add_parser("check-content", help="load and validate every text under prompts/")
+    sub.add_parser("owner-link", help="print the one-time link that makes its opener the admin")
     return p
 
 
@@ -216,6 +248,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     content = Content(content.texts, settings.default_language)
     if args.command == "run":
         return run(content, settings)
+    if args.command == "owner-link":
+        return asyncio.run(owner_link(content, settings))
     return asyncio.run(db_upgrade(content, settings))
 
 

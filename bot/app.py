@@ -232,18 +232,22 @@ def start_retention(app: App, deps: Deps, settings: Settings) -> Retention:
 
 
 async def announce_owner_link(app: App, deps: Deps, settings: Settings) -> str | None:
-    """Invite mode without any admin: log the one-time link that makes its opener the admin.
+    """Invite mode without any admin: make the one-time link that makes its opener the admin,
+    and say in the log how to get it (the link itself is a credential and stays out of it).
 
-    The link is stored, so every start shows the same one until somebody used it.
+    The link is stored, so every start and `sales-coach owner-link` give the same one until
+    somebody used it.
     """
     if settings.access_mode != "invite" or settings.admin_ids:
         return None
     invite = await deps.storage.access.owner_invite(deps.clock())
     if invite is None:
         return None
-    link = deep_link(app.bot.username, invite.code)
-    log.warning("no admin yet: whoever opens this link first becomes the bot's admin: %s", link)
-    return link
+    log.warning(
+        "no admin yet: `sales-coach owner-link` prints the one-time link whose first opener "
+        "becomes the bot's admin (or set ADMIN_IDS)"
+    )
+    return deep_link(app.bot.username, invite.code)
 
 
 async def set_commands(app: App, content: Content) -> None:

@@ -10,8 +10,10 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from bot.coach.access import ADMIN
 from bot.config import SANDBOX_TOKEN
 from bot.sandbox import Sandbox
+from bot.storage import open_storage
 from bot.storage.engine import create_engine
 from bot.storage.migrate import current, revisions
 
@@ -60,3 +62,82 @@ async def test_run_serves_updates_and_stops_cleanly_on_sigterm(
         log = out.decode() + err.decode()
         assert SANDBOX_TOKEN not in log, "the token never reaches the log"
         assert SANDBOX_TOKEN.split(":")[1] not in log
+
+
+async def test_owner_link_is_printed_on_request_and_never_logged(
+    tmp_path: Path, database_url: str
+) -> None:
+    url = make_url(database_url)
+    operator_url = url.set(drivername=url.get_backend_name()).render_as_string(False)
+    async with Sandbox(bot_username="SalesCoachBot") as sandbox:
+        env = {
+            **os.environ,
+            "TELEGRAM_BOT_TOKEN": SANDBOX_TOKEN,
+            "TELEGRAM_API_BASE_URL": sandbox.base_url,
+            "TELEGRAM_API_FILE_URL": sandbox.base_file_url,
+            "DATABASE_URL": operator_url,
+            "LOG_LEVEL": "DEBUG",
+            # The default: invite mode, and nobody is an admin yet.
+            "ACCESS_MODE": "invite",
+            "ADMIN_IDS": "",
+            "DEFAULT_LANGUAGE": "en",
+        }
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            env=env,
+            cwd=tmp_path,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        try:
+            stranger = sandbox.user(601, language_code="en")
+            stranger.send_command("start")
+            refusal = await stranger.next_message(timeout=30)
+            command = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "bot",
+                "owner-link",
+                env=env,
+                cwd=tmp_path,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.PIPE,
+            )
+            printed, _ = await asyncio.wait_for(command.communicate(), timeout=60)
+            assert command.returncode == 0
+            link = printed.decode().split()[-1]
+            assert link.startswith("https://t.me/SalesCoachBot?start=")
+            code = link.partition("start=")[2]
+            owner = sandbox.user(602, language_code="en")
+            owner.send_command("start", code)
+            welcome = await owner.next_message(timeout=30)
+            assert welcome.text != refusal.text, "the link lets its opener in"
+        finally:
+            process.send_signal(signal.SIGTERM)
+            out, err = await asyncio.wait_for(process.communicate(), timeout=30)
+        log = out.decode() + err.decode()
+        assert "owner-link" in log, "the log says how to get the link"
+        assert code not in log, "the one-time admin code never reaches the log"
+        again = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "owner-link",
+            env=env,
+            cwd=tmp_path,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        printed, _ = await asyncio.wait_for(again.communicate(), timeout=60)
+        assert again.returncode == 1, "once used, there is no owner link any more"
+        assert code not in printed.decode()
+    storage = await open_storage(database_url, migrate=False)
+    try:
+        member = await storage.access.member(602)
+    finally:
+        await storage.close()
+    assert member is not None
+    assert member.role == ADMIN
