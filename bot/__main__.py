@@ -84,13 +84,21 @@ def run(content: Content, settings: Settings) -> int:
     return 0
 
 
-async def demo(content: Content, database: Path, language: str) -> int:
-    """A terminal chat with the real bot, through the local sandbox API: no Telegram needed."""
+async def demo(content: Content, database: Path, language: str, log_file: Path | None) -> int:
+    """A terminal chat with the real bot, through the local sandbox API: no Telegram needed.
+
+    With `log_file`, the bot's log goes there at LOG_LEVEL (default INFO), as `run` writes it.
+    """
     from bot.app import build_application, polling
     from bot.sandbox import Sandbox
     from bot.sandbox.terminal import run_terminal_chat
 
-    logging.basicConfig(level=logging.ERROR)
+    # The chat owns the terminal: the log goes to a file, or only errors show.
+    if log_file is None:
+        logging.basicConfig(level=logging.ERROR)
+    else:
+        level = os.environ.get("LOG_LEVEL", "INFO").strip().upper() or "INFO"
+        setup_logging(level, SANDBOX_TOKEN, stream=log_file.open("a", encoding="utf-8"))
     async with Sandbox(bot_username="SalesCoachBot") as sandbox:
         settings = load_settings(
             telegram_bot_token=SANDBOX_TOKEN,
@@ -200,6 +208,9 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument(
         "--language", choices=("de", "en"), default="de", help="the demo user's language"
     )
+    d.add_argument(
+        "--log", type=Path, metavar="FILE", help="write the bot's log (at LOG_LEVEL) to FILE"
+    )
     db = sub.add_parser("db", help="database commands")
     db.add_argument("action", choices=("upgrade", "copy"))
     # `db copy` only: copy everything into an empty database (it refuses one that holds data).
@@ -232,7 +243,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "demo":
         try:
-            return asyncio.run(demo(content, args.database, args.language))
+            return asyncio.run(demo(content, args.database, args.language, args.log))
         except KeyboardInterrupt:
             return 0
     if args.command == "db" and args.action == "copy":

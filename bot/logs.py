@@ -6,7 +6,7 @@ import logging
 import sys
 import traceback
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TextIO
 
 REDACTED = "[redacted]"
 
@@ -73,12 +73,12 @@ class PrivateFormatter(logging.Formatter):
         return "".join(_exception_lines(error, {id(error)})).rstrip("\n")
 
 
-def setup_logging(level: str, token: str, *secrets: str) -> None:
-    """Log to stderr at `level`, with the token and its secret part redacted everywhere, and
-    without message texts, contact data or SQL statements (see PAYLOAD_LOGGERS,
+def setup_logging(level: str, token: str, *secrets: str, stream: TextIO | None = None) -> None:
+    """Log to stderr (or `stream`) at `level`, with the token and its secret part redacted
+    everywhere, and without message texts, contact data or SQL statements (see PAYLOAD_LOGGERS,
     STATEMENT_LOGGERS and PrivateFormatter).
     Further `secrets` (the webhook secret) are redacted the same way."""
-    handler = logging.StreamHandler(sys.stderr)
+    handler = logging.StreamHandler(sys.stderr if stream is None else stream)
     handler.setFormatter(PrivateFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactSecrets([token, token.partition(":")[2], *secrets]))
     root = logging.getLogger()
