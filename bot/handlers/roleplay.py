@@ -39,6 +39,7 @@ from bot.coach.roleplay import (
 from bot.handlers.context import Session, with_session
 from bot.handlers.flows import stale
 from bot.handlers.keyboards import inline, main_menu
+from bot.handlers.roleplay_progress import suggest as suggest_call
 from bot.llm import CustomerRequest, Speaker
 from bot.scenarios import Roleplays
 from bot.storage import FlowState
@@ -355,6 +356,9 @@ async def _finish(
         await s.say("roleplay.gone")
         return
     previous = before[0] if before else None
+    # The weakest recent scenario comes back as a practice suggestion on a later working day
+    # (stored before the scorecard goes out, so it is there when the rep sees the card).
+    await suggest_call(s)
     await s.send(_says(s, scenario, last))
     await s.send(scorecard_text(s, scenario, card, previous), _card_buttons(s, call.id, card))
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup, InputFile, Update
 
@@ -14,6 +15,7 @@ from bot.handlers.calendars import calendar_for, today_of
 from bot.handlers.context import Session, with_session
 from bot.handlers.followups import stats_lines
 from bot.handlers.keyboards import inline
+from bot.handlers.roleplay_progress import week_lines as practice_lines
 from bot.handlers.today import show_day
 
 SPANS = (7, 14)
@@ -82,6 +84,13 @@ async def week_message(s: Session, days: int = 7) -> tuple[bytes, str, InlineKey
     followup_lines = await stats_lines(s)
     if followup_lines:
         caption += "\n\n" + "\n".join(followup_lines)
+    # The practice calls of the days the chart shows, from the first one's midnight on.
+    shown = calendar.last_working_days(today, days)
+    first = min(shown, default=today)
+    start = datetime.combine(first, time(0), tzinfo=ZoneInfo(s.profile.timezone))
+    practice = await practice_lines(s, start.astimezone(UTC), s.deps.clock())
+    if practice:
+        caption += "\n\n" + "\n".join(practice)
     other = 14 if days == 7 else 7
     # One button per day that can still be corrected, oldest first, like the chart.
     fixable = [d for d in calendar.last_working_days(today, days) if correctable(d, today)]

@@ -16,10 +16,14 @@ from bot.handlers.calendars import calendar_for
 from bot.handlers.context import Session
 from bot.handlers.followups import DUE_KIND as FOLLOWUP_DUE
 from bot.handlers.followups import reminder as followup_reminder
+from bot.handlers.keyboards import inline
 from bot.handlers.pitch import DUE_KIND as PITCH_DUE
 from bot.handlers.pitch import reminder as pitch_reminder
 from bot.handlers.practice import DUE_KIND as DRILL_DUE
 from bot.handlers.practice import reminder as drill_reminder
+from bot.handlers.roleplay_progress import DUE_KIND as ROLEPLAY_DUE
+from bot.handlers.roleplay_progress import next_scenario, start_button
+from bot.handlers.roleplay_progress import reminder as roleplay_reminder
 from bot.handlers.today import keyboard as log_keyboard
 from bot.handlers.today import standing
 from bot.handlers.views import counts_line
@@ -134,19 +138,24 @@ async def evening(s: Session, day: date) -> Outgoing:
 
 
 async def weekly(s: Session, day: date) -> Outgoing:
-    """The week chart from /week with one focus for next week."""
+    """The week chart from /week (with the week's practice calls) and one focus for next week,
+    plus the practice call to work on with a button that starts it."""
     png, caption, _ = await week_message(s, 7)
     focus = s.text(f"checkins.weekly.focus.{await _focus(s, day)}")
-    text = "\n".join(
-        [
-            s.text("checkins.weekly.title"),
-            caption,
-            "",
-            s.text("checkins.weekly.focus_title"),
-            focus,
-        ]
-    )
-    return Outgoing(s.chat_id, text, _with_snooze(s, None, plan.WEEKLY, day), photo=png)
+    lines = [
+        s.text("checkins.weekly.title"),
+        caption,
+        "",
+        s.text("checkins.weekly.focus_title"),
+        focus,
+    ]
+    markup = None
+    scenario = await next_scenario(s)
+    if scenario is not None:
+        lines += ["", s.text("checkins.weekly.practice", title=scenario.title)]
+        markup = inline([start_button(s, scenario, "checkins.roleplay.button")])
+    text = "\n".join(lines)
+    return Outgoing(s.chat_id, text, _with_snooze(s, markup, plan.WEEKLY, day), photo=png)
 
 
 async def _focus(s: Session, day: date) -> str:
@@ -191,6 +200,12 @@ def due_item_message(s: Session, item: DueItem) -> Outgoing | None:
         if followup is None:
             return None
         text, markup = followup
+        return Outgoing(s.chat_id, text, markup)
+    if item.kind == ROLEPLAY_DUE:
+        call = roleplay_reminder(s, item.payload)
+        if call is None:
+            return None
+        text, markup = call
         return Outgoing(s.chat_id, text, markup)
     del s, item  # features add their kinds here as they store reminders
     return None
