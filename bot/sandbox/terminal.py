@@ -99,6 +99,9 @@ class _Screen:
         self.write = write
         self.buttons: list[_Button] = []
         self._numbered: SandboxMessage | None = None
+        # Every message that showed inline buttons, oldest first: "^K N" presses one of an
+        # older message, as a rep does who scrolls up.
+        self._keyboards: list[SandboxMessage] = []
 
     def show(self, event: ChatEvent) -> None:
         text = render_event(event)
@@ -114,6 +117,8 @@ class _Screen:
         # numbers always refer to the keyboard printed last
         if message.inline_keyboard:
             self._numbered = message
+            self._keyboards = [m for m in self._keyboards if m.message_id != message.message_id]
+            self._keyboards.append(message)
             self.buttons = [
                 _Button(message, str(b.get("callback_data", b.get("text", ""))))
                 for b in message.buttons
@@ -147,7 +152,34 @@ class _Screen:
             self.show(await self.user.next_event())
             self.flush()
 
+    def _press_older(self, line: str) -> bool:
+        """'^K N': button N of the K-th inline keyboard before the newest; 'N N': a double tap."""
+        words = line.split()
+        if len(words) == 2 and words[0] == words[1] and words[0].isdigit():
+            number = int(words[0])
+            button = self.buttons[number - 1] if 1 <= number <= len(self.buttons) else None
+            if button is None or button.message is None:
+                return False
+            self.user.press(button.value, message=button.message)
+            self.user.press(button.value, message=button.message)
+            return True
+        if len(words) != 2 or not words[0].startswith("^") or not words[1].isdigit():
+            return False
+        back = words[0][1:]
+        older = int(back) if back.isdigit() else 0
+        if not 1 <= older < len(self._keyboards):
+            return False
+        message = self._keyboards[-1 - older]
+        values = [str(b.get("callback_data", b.get("text", ""))) for b in message.buttons]
+        number = int(words[1])
+        if not 1 <= number <= len(values):
+            return False
+        self.user.press(values[number - 1], message=message)
+        return True
+
     def act(self, line: str) -> None:
+        if self._press_older(line):
+            return
         if line.isdigit() and 1 <= int(line) <= len(self.buttons):
             button = self.buttons[int(line) - 1]
             if button.message is not None:
@@ -212,10 +244,11 @@ async def run_terminal_chat(
 ) -> None:
     """Chat as ``user`` in the terminal until ``/quit`` or EOF.
 
-    A number presses the numbered button of the keyboard printed last, ``/location lat lon``
-    shares a location, anything else is sent as text. After each input the loop waits (up to
-    ``settle_timeout``) for the bot to go idle so replies print before the next prompt; bot
-    messages that arrive later are printed as they come.
+    A number presses the numbered button of the keyboard printed last ("3 3" taps it twice at
+    once), "^1 3" presses button 3 of the inline keyboard before it ("^2" the one before that),
+    ``/location lat lon`` shares a location, anything else is sent as text. After each input
+    the loop waits (up to ``settle_timeout``) for the bot to go idle so replies print before
+    the next prompt; bot messages that arrive later are printed as they come.
     """
     read = input_func or read_stdin_line
     write = output_func or print

@@ -79,6 +79,41 @@ async def test_terminal_loop_with_the_real_application(
     ]
 
 
+async def test_terminal_presses_a_button_of_an_older_message(
+    sandbox: Sandbox,
+    running_app: Application,  # type: ignore[type-arg]
+) -> None:
+    user = sandbox.user(USER_ID, first_name="Anna")
+    output: list[str] = []
+    # Two questions; "^1 1" answers the older one (scrolled up), "^5 1" names no message.
+    await run_terminal_chat(
+        sandbox,
+        user,
+        input_func=fake_input(["/start", "/start", "^1 1", "^5 1"]),
+        output_func=output.append,
+    )
+    older, newer = user.messages[:2]
+    assert older.text == "Gewählt: yes", "the older message got the press"
+    assert newer.inline_keyboard, "the newest message still has its buttons"
+    assert "(toast) ok: yes" in output
+    assert output[-1] == "bot> ^5 1", "no such message: sent as plain text"
+
+
+async def test_terminal_double_tap_sends_two_presses(
+    sandbox: Sandbox,
+    running_app: Application,  # type: ignore[type-arg]
+) -> None:
+    user = sandbox.user(USER_ID, first_name="Anna")
+    output: list[str] = []
+    await run_terminal_chat(
+        sandbox,
+        user,
+        input_func=fake_input(["/start", "2 2"]),
+        output_func=output.append,
+    )
+    assert output.count("(toast) ok: no") == 2, output
+
+
 async def test_terminal_reply_keyboard_location_and_quit(
     sandbox: Sandbox, bot: telegram.Bot
 ) -> None:
