@@ -166,13 +166,18 @@ async def test_invite_command_outside_invite_mode_explains(harness: Harness) -> 
 # --- the owner link ----------------------------------------------------------------------------
 
 
-def owner_links(caplog: pytest.LogCaptureFixture) -> list[str]:
-    """The owner links logged so far."""
-    return [
-        match.group(1)
-        for record in caplog.records
-        if record.levelno == logging.WARNING and (match := LINK.search(record.getMessage()))
-    ]
+def announcements(caplog: pytest.LogCaptureFixture) -> int:
+    """How often the log said there is no admin yet; it never holds the link itself."""
+    messages = [record.getMessage() for record in caplog.records]
+    assert not any(LINK.search(message) for message in messages), "the link is a credential"
+    return sum("no admin yet" in message and "owner-link" in message for message in messages)
+
+
+async def owner_code(harness: Harness) -> str:
+    """The code of the one-time owner link, as `sales-coach owner-link` prints it."""
+    invite = await harness.storage.access.owner_invite(harness.clock.now)
+    assert invite is not None
+    return invite.code
 
 
 async def test_owner_link_makes_its_opener_admin_once(
@@ -180,9 +185,11 @@ async def test_owner_link_makes_its_opener_admin_once(
 ) -> None:
     caplog.set_level(logging.WARNING, logger="bot.app")
     await use_mode(harness, "invite", admin_ids=())
-    (code,) = owner_links(caplog)
+    code = await owner_code(harness)
+    assert announcements(caplog) == 1
     await harness.restart()
-    assert owner_links(caplog) == [code, code], "one link per database, shown at every start"
+    assert await owner_code(harness) == code, "one link per database"
+    assert announcements(caplog) == 2, "said again at every start"
     owner = harness.user(7_100_050, "de")
     owner.send_command("start", code)
     assert "Du bist jetzt Admin" in (await owner.next_message()).text
@@ -196,7 +203,7 @@ async def test_owner_link_makes_its_opener_admin_once(
     second.send_command("start", code)
     await assert_refused(second, "wurde schon benutzt")
     await harness.restart()
-    assert len(owner_links(caplog)) == 2, "no link once an admin exists"
+    assert announcements(caplog) == 2, "not said once an admin exists"
 
 
 async def test_a_rep_opening_the_owner_link_becomes_admin(
@@ -204,7 +211,7 @@ async def test_a_rep_opening_the_owner_link_becomes_admin(
 ) -> None:
     caplog.set_level(logging.WARNING, logger="bot.app")
     await use_mode(harness, "invite", admin_ids=())
-    (code,) = owner_links(caplog)
+    code = await owner_code(harness)
     rep = harness.user(7_100_052, "en")
     rep.send_command("start", code)
     assert "You are now this bot's admin" in (await rep.next_message()).text
@@ -220,7 +227,7 @@ async def test_no_owner_link_with_admin_ids_or_in_other_modes(
     caplog.set_level(logging.WARNING, logger="bot.app")
     await use_mode(harness, "invite", admin_ids=(ADMIN_ID,))
     await use_mode(harness, "open", admin_ids=())
-    assert owner_links(caplog) == []
+    assert announcements(caplog) == 0
 
 
 # --- allowlist mode ----------------------------------------------------------------------------
