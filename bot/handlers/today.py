@@ -263,7 +263,10 @@ async def _on_today_tap(
             toast, record = s.text("today.already_counted"), await activity.day(s.user_id, today)
         else:
             record = change.record
-            toast = s.text(f"today.added.{metric}", total=record.counts.get(metric))
+            total = s.deps.content.plural(
+                s.lang, f"today.count.{metric}", record.counts.get(metric)
+            )
+            toast = s.text(f"today.added.{metric}", total=Raw(total))
     await _answer(query, toast)
     await _edit(message, await standing(s, record, targets), keyboard(s, record))
 

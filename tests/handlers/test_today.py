@@ -35,7 +35,7 @@ async def test_tap_counts_and_edits_the_same_message(harness: Harness) -> None:
     assert "📞 Anrufe: 0/20" in today.text
     press = user.press("+1 📞 Anruf")
     answer = await user.wait_for(lambda: user.callback_answer(press["callback_query"]["id"]))
-    assert answer.text == "📞 +1 – 1 Anrufe heute"
+    assert answer.text == "📞 +1 – 1 Anruf heute"
     await user.wait_for(lambda: "Anrufe: 1/20" in today.text)
     user.press("+1 💬 Gespräch", message=today)
     await user.wait_for(lambda: "Gespräche: 1/5" in today.text)
@@ -83,7 +83,7 @@ async def test_a_tap_on_yesterdays_card_counts_today_and_shows_today(harness: Ha
     harness.clock.now = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
     press = user.press("+1 📞 Anruf", message=today)
     answer = await user.wait_for(lambda: user.callback_answer(press["callback_query"]["id"]))
-    assert answer.text == "📞 +1 – 1 Anrufe heute"
+    assert answer.text == "📞 +1 – 1 Anruf heute"
     await user.wait_for(lambda: "Di 24.11." in today.text)
     assert "Anrufe: 1/20" in today.text
     assert (await harness.storage.activity.day(4004, date(2026, 11, 24))).counts == Counts(1)
@@ -172,7 +172,7 @@ async def test_two_buttons_tapped_before_the_edit_both_count(harness: Harness) -
     second = user.press("+1 💬 Gespräch", message=card)  # the same rendering, another button
     await user.wait_for(answered(user, first))
     answer = await user.wait_for(answered(user, second))
-    assert answer.text == "💬 +1 – 1 Gespräche heute"
+    assert answer.text == "💬 +1 – 1 Gespräch heute"
     assert (await harness.storage.activity.day(4102, MONDAY)).counts == Counts(1, 1)
     await user.wait_for(lambda: "Anrufe: 1/20" in card.text and "Gespräche: 1/5" in card.text)
 
@@ -199,7 +199,7 @@ async def test_after_a_failed_edit_a_double_tap_counts_once_and_a_later_tap_coun
     fault = harness.sandbox.faults.add("editMessageText", status=502)
     first = user.press("+1 📞 Anruf", message=card)
     answer = await user.wait_for(answered(user, first))
-    assert answer.text == "📞 +1 – 1 Anrufe heute"
+    assert answer.text == "📞 +1 – 1 Anruf heute"
     await user.wait_for(lambda: fault.hits == 1)
     await harness.sandbox.wait_idle()
     assert "Anrufe: 0/20" in card.text, "the edit failed: the card still shows the old numbers"
@@ -219,9 +219,9 @@ async def test_same_button_again_after_a_failed_edit_counts_when_deliberate(
     user = await with_targets(harness, 4105)
     card = await today_card(user)
     harness.sandbox.faults.add("editMessageText", status=500, times=2)
-    for n in (1, 2):
+    for toast in ("📞 +1 – 1 Anruf heute", "📞 +1 – 2 Anrufe heute"):
         press = user.press("+1 📞 Anruf", message=card)  # the same stale button twice
-        assert (await user.wait_for(answered(user, press))).text == f"📞 +1 – {n} Anrufe heute"
+        assert (await user.wait_for(answered(user, press))).text == toast
         harness.clock.now += timedelta(seconds=3)
     await harness.sandbox.wait_idle()
     assert "Anrufe: 0/20" in card.text
