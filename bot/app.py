@@ -19,6 +19,7 @@ from bot.content import DEFAULT_PROMPTS, Content
 from bot.handlers.context import DEPS_KEY, Deps, utc_now
 from bot.handlers.ordering import PerChatUpdateProcessor
 from bot.handlers.register import register
+from bot.handlers.team_scenarios import load_stored as load_stored_scenarios
 from bot.llm import LanguageModel
 from bot.playbook import (
     load_pitch_rubrics,
@@ -112,6 +113,8 @@ def build_application(
                 deps.use_team_playbook(team)
             else:
                 log.error("stored team playbook refused: lang=%s", lang)
+        # After the team playbooks: a team scenario may raise one of their entries.
+        await load_stored_scenarios(deps)
         await set_commands(app, content)
         start_checkins(app, deps, settings)
         start_retention(app, deps, settings)

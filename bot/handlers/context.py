@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Awaitable, Callable, Coroutine, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, cast
@@ -28,6 +28,7 @@ from bot.coach.language import pick_language
 from bot.coach.objections import Entry, Matcher, Playbook
 from bot.coach.pitch import PitchRubric
 from bot.coach.profile import Profile
+from bot.coach.roleplay import Scenario
 from bot.config import Settings
 from bot.content import Content, Raw
 from bot.llm import LanguageModel
@@ -35,6 +36,7 @@ from bot.scenarios import Roleplays
 from bot.speech import SpeechClient
 from bot.storage import FlowState, Storage
 from bot.storage.notices import Notice
+from bot.team_scenarios import known_objections, with_team
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +69,9 @@ class Deps:
     # speaks the customer's lines (None when LLM_BASE_URL is not set).
     roleplays: Mapping[str, Roleplays] = field(default_factory=dict)
     llm: LanguageModel | None = None
+    # The built-in scenarios per language (kept when a team's own are added) and the team's.
+    builtin_roleplays: dict[str, Roleplays] = field(default_factory=dict)
+    team_scenarios: dict[str, tuple[Scenario, ...]] = field(default_factory=dict)
     # Tests collect handler errors here so an unexpected one fails the test.
     error_hook: Callable[[object, BaseException], None] | None = None
     # When each failed update's handler started (by update id), until the error handler
@@ -87,6 +92,26 @@ class Deps:
         self.matchers[playbook.lang] = Matcher(
             self.playbooks[playbook.lang].entries, playbook.entries
         )
+        if playbook.lang in self.team_scenarios:
+            # Team scenarios may raise the team's entries: their lines follow the playbook.
+            self.use_team_scenarios(playbook.lang, self.team_scenarios[playbook.lang])
+
+    def builtin_scenarios(self, lang: str) -> Roleplays:
+        """The built-in scenarios of a language, without the team's."""
+        return self.builtin_roleplays.get(lang) or self.roleplays[lang]
+
+    def use_team_scenarios(self, lang: str, scenarios: Sequence[Scenario]) -> None:
+        """Put a team's scenarios in force for their language, after the built-in ones in the
+        /rollenspiel picker (an empty list leaves the built-in ones alone)."""
+        base = self.builtin_roleplays.setdefault(lang, self.roleplays[lang])
+        # Lines of entries removed from the team playbook since stay: a scenario in force
+        # that raises one keeps working until the scenarios are uploaded again.
+        lines = {
+            **self.roleplays[lang].objection_lines,
+            **known_objections(self.playbooks[lang], self.team_playbooks.get(lang)),
+        }
+        self.team_scenarios[lang] = tuple(scenarios)
+        self.roleplays = {**self.roleplays, lang: with_team(base, scenarios, lines)}
 
     def find_entry(self, lang: str, entry_id: str) -> Entry | None:
         """An entry by id: the team's own first, then the built-in one."""

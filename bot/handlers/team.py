@@ -18,6 +18,7 @@ from telegram.error import BadRequest
 
 from bot.coach.objections import Playbook
 from bot.content import Raw
+from bot.handlers import team_scenarios
 from bot.handlers.context import Session, with_session
 from bot.handlers.flows import quote, stale
 from bot.handlers.keyboards import inline, main_menu
@@ -39,6 +40,7 @@ from bot.playbook import (
     parse_team_playbook,
 )
 from bot.storage import FlowState
+from bot.team_scenarios import load, looks_like_scenarios
 
 # An admin fixes a file faster from a few precise problems than from a wall of them.
 SHOWN_PROBLEMS = 5
@@ -66,7 +68,10 @@ def _menu(s: Session) -> InlineKeyboardMarkup:
             (s.text("team.button.edit"), f"{PREFIX}:{EDIT}"),
         ],
         columns=2,
-        extra_rows=[[(s.text("team.button.download"), f"{PREFIX}:dl")]],
+        extra_rows=[
+            [(s.text("team.button.download"), f"{PREFIX}:dl")],
+            [(s.text("team.scenarios.button"), f"{PREFIX}:sc")],
+        ],
     )
 
 
@@ -77,7 +82,10 @@ async def playbook_command(update: Update, s: Session) -> None:
         await s.say("team.admins_only")
         return
     team = s.deps.team_playbooks.get(s.lang)
-    await s.say("team.status", _menu(s), count=len(team.entries) if team else 0)
+    scenarios = len(s.deps.team_scenarios.get(s.lang, ()))
+    await s.say(
+        "team.status", _menu(s), count=len(team.entries) if team else 0, scenarios=scenarios
+    )
 
 
 def _problems(s: Session, error: PlaybookError) -> Raw:
@@ -90,7 +98,8 @@ def _problems(s: Session, error: PlaybookError) -> Raw:
 
 @with_session
 async def on_document(update: Update, s: Session) -> None:
-    """A file: from an admin, a team playbook to validate and put in force; else not understood."""
+    """A file: from an admin, a team playbook or team scenarios to validate and put in force;
+    else not understood."""
     message = update.effective_message
     document = message.document if message else None
     if document is None or not await is_admin(s):
@@ -105,6 +114,10 @@ async def on_document(update: Update, s: Session) -> None:
         source = data.decode("utf-8")
     except UnicodeDecodeError:
         await s.say("team.refused", problems=s.text("playbook.error.yaml"))
+        return
+    if looks_like_scenarios(load(source)):
+        # Practice-call scenarios, not playbook entries (a playbook is a list or has entries).
+        await team_scenarios.upload(s, source)
         return
     result = parse_team_playbook(source, s.lang)
     if not isinstance(result, Playbook):
@@ -397,6 +410,10 @@ async def on_button(update: Update, s: Session) -> None:
     if action == "dl":
         await query.answer()
         await _download(s)
+        return
+    if action == "sc":
+        await query.answer()
+        await team_scenarios.download(s)
         return
     state = s.flow if s.flow is not None and s.flow.flow == FLOW else None
     expected = _BUTTON_STEPS.get(action)

@@ -24,7 +24,7 @@ from bot.storage.drills import DrillRepository, TeamPlaybookRepository
 from bot.storage.notices import NoticeRepository
 from bot.storage.pitches import PitchRepository
 from bot.storage.profiles import profile_from_row, profile_values
-from bot.storage.roleplay import RoleplayRepository
+from bot.storage.roleplay import RoleplayRepository, TeamScenarioRepository
 from bot.storage.tables import flow_states, users
 from bot.storage.userdata import DataRepository
 
@@ -299,6 +299,7 @@ class Storage:
         self.contacts = ContactRepository(engine)
         # Practice calls against a simulated customer.
         self.roleplay = RoleplayRepository(engine)
+        self.team_scenarios = TeamScenarioRepository(engine)
         # Access grants and invites; a user's data as a whole (export, erasure, retention).
         self.access = AccessRepository(engine, cache=cache_sessions)
         self.data = DataRepository(engine, self.sessions, self.access)

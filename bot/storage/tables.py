@@ -224,6 +224,17 @@ team_playbooks = Table(
     Column("updated_at", UtcDateTime, nullable=False),
 )
 
+# Team scenarios: a team lead's own practice calls per language, as their validated YAML source.
+team_scenarios = Table(
+    "team_scenarios",
+    metadata,
+    Column("lang", String(8), primary_key=True),
+    Column("source", Text, nullable=False),
+    # A user reference (see USER_REF): set to 0 when that admin's data is erased.
+    Column("updated_by", BigInteger, nullable=False, info={"user_ref": True}),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
 # Days off a rep announced with /pause (both ends inclusive): no check-ins, no broken streak.
 pauses = Table(
     "pauses",

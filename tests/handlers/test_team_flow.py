@@ -37,6 +37,7 @@ async def start_adding(harness: Harness) -> SandboxUser:
         "➕ Eintrag hinzufügen",
         "✏️ Eintrag bearbeiten",
         "⬇️ YAML herunterladen",
+        "⬇️ Übungsgespräche herunterladen",
     ]
     admin.press("➕ Eintrag hinzufügen", message=status)
     assert "In welcher Sprache?" in (await admin.next_message()).text
