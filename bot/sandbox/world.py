@@ -123,7 +123,11 @@ class World:
 
         # pending callback query id -> (user, data, message id)
         self.callback_queries: dict[str, tuple[SandboxUser, str | None, int | None]] = {}
-        self._callback_ids = itertools.count(4_000_000_000_000_000_001)
+        # Telegram's query ids never repeat, and the bot keys taps by them: a sandbox started
+        # again on the same database must not hand out the ids of the last run.
+        self._callback_ids = itertools.count(
+            4_000_000_000_000_000_001 + secrets.randbelow(10**17) * 1000
+        )
         self.inline_queries: dict[str, SandboxUser] = {}
         self.inline_answers: dict[str, InlineAnswer] = {}
         self._inline_ids = itertools.count(5_000_000_000_000_000_001)

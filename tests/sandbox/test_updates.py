@@ -18,6 +18,7 @@ from telegram import (
 from telegram.error import BadRequest
 
 from bot.sandbox import Sandbox, SandboxError, SandboxUser
+from bot.sandbox.world import World
 from tests.sandbox.conftest import TOKEN, USER_ID
 
 
@@ -203,3 +204,13 @@ async def test_wait_for_and_wait_idle(
     user.send_text("unbeantwortet")
     with pytest.raises(TimeoutError, match="1 update"):
         await sandbox.wait_idle(timeout=0.05)
+
+
+def test_callback_query_ids_never_repeat_across_sandboxes() -> None:
+    # The bot keys taps by the query id, as Telegram's never repeat: a demo started again on
+    # the same database must not see the ids of its last run.
+    first, second = (
+        World(bot_username="b", bot_first_name="B", record_calls=False) for _ in range(2)
+    )
+    ids = {first.next_callback_id(), first.next_callback_id(), second.next_callback_id()}
+    assert len(ids) == 3
