@@ -131,7 +131,7 @@ async def _streak_line(s: Session, record: DayRecord, targets: StoredTargets) ->
     calendar = calendar_for(s.profile, record.day, pauses=pauses.get(s.user_id, ()))
     result = streak(history, day_targets, calendar, record.day)
     key = "today.streak_done" if result.today_done else "today.streak"
-    return s.text(key, days=result.current, best=result.best)
+    return s.deps.content.plural(s.lang, key, result.current, best=result.best)
 
 
 async def _view(s: Session, day: date) -> tuple[DayRecord, StoredTargets | None, str]:

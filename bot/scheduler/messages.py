@@ -85,7 +85,7 @@ def morning(
     else:
         lines.append(s.text("checkins.morning.yesterday_none"))
     if streak_days > 0:
-        lines.append(s.text("checkins.morning.streak", days=streak_days))
+        lines.append(s.deps.content.plural(s.lang, "checkins.morning.streak", streak_days))
     if principle is not None:
         lines.append("\n" + s.text("checkins.morning.principle", text=s.text(principle)))
     zone = ZoneInfo(s.profile.timezone)

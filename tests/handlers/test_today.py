@@ -336,7 +336,7 @@ async def test_a_wrong_number_yesterday_is_corrected_by_text_and_the_streak_foll
     user.send_text("gestern 80 Anrufe")  # meant 8: Friday would hit the target of 20
     assert "Fr 20.11." in (await user.next_message()).text
     card = await today_card(user)
-    assert "Serie: 1 " in card.text
+    assert "Serie: 1 Arbeitstag am Stück" in card.text, "one day, in the singular"
     user.send_text("gestern 8 statt 80 Anrufe")
     reply = await user.next_message()
     assert "✓ Korrigiert für Fr 20.11.: −72 Anrufe" in reply.text
