@@ -47,8 +47,11 @@ async def upload(s: Session, source: str) -> None:
         return
     await s.deps.storage.team_scenarios.put(lang, source, s.user_id, s.deps.clock())
     s.deps.use_team_scenarios(lang, result)
-    titles = ", ".join(f"„{scenario.title}“" for scenario in result) or "–"
     language = s.deps.content.text(lang, "meta.name")
+    if not result:
+        await s.say("team.scenarios.cleared", language=language)
+        return
+    titles = ", ".join(s.text("team.scenarios.title", title=scenario.title) for scenario in result)
     await s.say("team.scenarios.saved", count=len(result), titles=titles, language=language)
 
 

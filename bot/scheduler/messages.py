@@ -33,6 +33,8 @@ from bot.storage.checkins import DueItem, MorningFacts
 
 # Button data: "z:<choice>:<kind>:<yymmdd>", the check-in to repeat later.
 SNOOZE_PREFIX = "z"
+# Telegram's limit for a photo caption (counted here with the markup: on the safe side).
+CAPTION_LIMIT = 1024
 
 
 def snooze_row(s: Session, kind: str, day: date) -> list[InlineKeyboardButton]:
@@ -152,7 +154,10 @@ async def weekly(s: Session, day: date) -> Outgoing:
     markup = None
     scenario = await next_scenario(s)
     if scenario is not None:
-        lines += ["", s.text("checkins.weekly.practice", title=scenario.title)]
+        practice = s.text("checkins.weekly.practice", title=scenario.title)
+        # A photo's caption holds 1024 characters: a long week keeps the button, not the line.
+        if len("\n".join([*lines, "", practice])) <= CAPTION_LIMIT:
+            lines += ["", practice]
         markup = inline([start_button(s, scenario, "checkins.roleplay.button")])
     text = "\n".join(lines)
     return Outgoing(s.chat_id, text, _with_snooze(s, markup, plan.WEEKLY, day), photo=png)

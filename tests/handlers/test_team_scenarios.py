@@ -142,3 +142,16 @@ async def test_template_download_and_reps_cannot_upload(harness: Harness) -> Non
     await rep.next_message()
     assert await harness.storage.team_scenarios.all() == {}
     assert TITLE not in await picker_labels(rep)
+
+
+async def test_an_empty_list_leaves_the_built_in_calls_only(harness: Harness) -> None:
+    await make_admin(harness)
+    admin = await onboarded(harness, ADMIN)
+    admin.send_document(team_file(messe()), "szenarien.yaml")
+    await admin.next_message()
+    admin.send_document(b"scenarios: []\n", "szenarien.yaml")
+    assert "Keine eigenen Übungsgespräche mehr (Deutsch)" in (await admin.next_message()).text
+    rep = await onboarded(harness, REP)
+    assert TITLE not in await picker_labels(rep)
+    await harness.restart()
+    assert TITLE not in await picker_labels(rep), "the empty file is what is stored"
