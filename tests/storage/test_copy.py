@@ -18,13 +18,16 @@ from bot.coach.contacts import ContactDraft
 from bot.coach.followups import Proposal
 from bot.coach.pitch import RehearsalState
 from bot.coach.profile import Profile
+from bot.coach.roleplay import CallState
 from bot.coach.targets import DailyTargets
 from bot.storage import FlowState, Storage, open_storage
 from bot.storage.checkins import DeliveryKey
 from bot.storage.copy import CopyError, copy_database
 from bot.storage.engine import create_engine
 from bot.storage.migrate import downgrade, revisions
+from bot.storage.notices import Notice
 from bot.storage.pitches import RehearsalPlan
+from bot.storage.roleplay import RoleplayCall
 from bot.storage.tables import metadata
 from bot.storage.taps import claim_tap, tap_origin
 
@@ -42,6 +45,7 @@ async def fill(storage: Storage) -> None:
     # Rep 2 joins by the invite: a member row that points at the invite.
     await storage.access.redeem(invite.code, 2, NOW)
     await storage.team_playbooks.put("de", "entries: []\n", 1, NOW)
+    await storage.team_scenarios.put("de", "scenarios: []\n", 1, NOW)
     for user_id in range(1, REPS + 1):
         profile = Profile(user_id=user_id, chat_id=user_id, language="de", timezone="Europe/Berlin")
         await storage.users.create(profile, NOW)
@@ -65,6 +69,13 @@ async def fill(storage: Storage) -> None:
             origin = tap_origin(user_id, 40, "t:d:0:261123")
             await claim_tap(conn, user_id=user_id, tap_id=f"q{user_id}", origin=origin, now=NOW)
         await storage.activity.add_audit(user_id, {"q1": 3}, 70, DailyTargets(30, 8, 2, 4), NOW)
+        await storage.notices.add(user_id, Notice(NOW, Counts(dials=2)), NOW)
+        state = CallState("cold_call", "de", "medium", phase=0, patience=3)
+        call = await storage.roleplay.start(user_id, state, NOW)
+        assert isinstance(call, RoleplayCall)
+        await storage.roleplay.finish(
+            call, state, NOW, outcome="success", met=5, total=7, percent=71
+        )
         await storage.drills.record(user_id, "too_expensive", 0.5, TODAY, 80, NOW)
         await storage.checkins.add_pause(
             user_id, TODAY + timedelta(days=3), TODAY + timedelta(days=5), NOW
