@@ -10,7 +10,7 @@ names the scenario and field, so nothing changes on a bad file.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Final
 
@@ -23,7 +23,8 @@ from bot.scenarios import Roleplays
 
 MAX_TEAM_SCENARIOS: Final = 20
 LIST_KEY: Final = "scenarios"
-# Problem kinds the handler words in the admin's language (team.yaml: scenarios.error.<kind>).
+# Problem kinds the handler words in the admin's language (team.yaml: scenarios.error.<kind>;
+# for `invalid`, the validator's problem kind: scenarios.problem.<problem>).
 TOO_LARGE: Final = "too_large"
 YAML: Final = "yaml"
 SHAPE: Final = "shape"
@@ -35,11 +36,14 @@ INVALID: Final = "invalid"
 
 @dataclass(frozen=True, slots=True)
 class TeamScenarioError:
-    """Why an upload was refused: the kind, where (scenario and field) and the validator's
-    detail (for `invalid`: what the field breaks, in the validator's words)."""
+    """Why an upload was refused: the kind, where (scenario and field) and, for `invalid`, what
+    the field breaks: the validator's problem kind (bot.coach.roleplay.scenario.PROBLEM_KINDS)
+    with the values its wording needs, and its English detail for logs."""
 
     kind: str
     where: str = ""
+    problem: str = ""
+    values: Mapping[str, str | int] = field(default_factory=dict)
     detail: str = ""
 
 
@@ -100,7 +104,9 @@ def parse_team_scenarios(
                 item, lang=lang, file_id=name, known_objections=frozenset(objections)
             )
         except ScenarioError as exc:
-            return TeamScenarioError(INVALID, f"{name}: {exc.field}", exc.problem)
+            return TeamScenarioError(
+                INVALID, f"{name}: {exc.field}", exc.kind, exc.values, exc.problem
+            )
         except RecursionError:
             return TeamScenarioError(YAML)
         if scenario.id in built_in:

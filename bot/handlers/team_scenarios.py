@@ -31,9 +31,12 @@ def parse(deps: Deps, source: str, lang: str) -> tuple[Scenario, ...] | TeamScen
 
 
 def _problem(s: Session, error: TeamScenarioError) -> Raw:
-    # The validator's detail is its own (English) wording of what the field breaks.
-    key = f"team.scenarios.error.{error.kind}"
-    problem = s.text(key, detail=error.detail) if error.kind == INVALID else s.text(key)
+    # A field the validator refused is worded from its problem kind, not its English detail;
+    # the values (ids, keys from the file) are escaped on rendering.
+    if error.kind == INVALID:
+        problem = s.text(f"team.scenarios.problem.{error.problem}", **error.values)
+    else:
+        problem = s.text(f"team.scenarios.error.{error.kind}")
     return Raw(s.text("team.problem", where=error.where or "–", problem=Raw(problem)))
 
 

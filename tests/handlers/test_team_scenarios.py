@@ -107,6 +107,40 @@ async def test_a_bad_file_names_scenario_and_field_and_changes_nothing(harness: 
     assert "Neu" not in labels
 
 
+def not_in_checks() -> tuple[dict[str, Any], str]:
+    """The call with its first phase passing on a criterion that phase does not check."""
+    scenario = messe()
+    first, second = (criterion["id"] for criterion in scenario["criteria"][:2])
+    scenario["phases"][0]["checks"] = [second]
+    scenario["phases"][0]["pass"] = [first]
+    return scenario, first
+
+
+async def test_a_refused_field_is_explained_in_the_admins_language(harness: Harness) -> None:
+    harness.settings = harness.settings.model_copy(update={"admin_ids": (ADMIN, ADMIN + 1)})
+    await harness.restart()
+    scenario, missing = not_in_checks()
+    where = "• team_messe: phases[0] (opening).pass[0]: "
+    admins = {}
+    for user_id, lang, expected in [
+        (ADMIN, "de", f"{where}„{missing}“ steht nicht unter checks dieser Phase – unter pass"),
+        (ADMIN + 1, "en", f"{where}“{missing}” isn't under this phase's checks – pass can only"),
+    ]:
+        admin = admins[lang] = await onboarded(harness, user_id, lang)
+        admin.send_document(team_file(scenario), "scenarios.yaml")
+        reply = (await admin.next_message()).text
+        assert expected in reply, reply
+        assert "is not in checks" not in reply, "not the validator's English"
+
+    # A value from the file is shown as written, not read as markup.
+    admin = admins["de"]
+    broken = messe()
+    broken["criteria"][0]["check"] = "<b>nope</b>"
+    admin.send_document(team_file(broken), "scenarios.yaml")
+    reply = (await admin.next_message()).text
+    assert "„<b>nope</b>“ ist keine eingebaute Prüfung. Möglich sind: reason_for_call," in reply
+
+
 async def test_a_team_scenario_may_raise_the_teams_own_objection(harness: Harness) -> None:
     await make_admin(harness)
     admin = await onboarded(harness, ADMIN)
@@ -116,7 +150,8 @@ async def test_a_team_scenario_may_raise_the_teams_own_objection(harness: Harnes
     admin.send_document(team_file(scenario), "szenarien.yaml")
     refused = (await admin.next_message()).text
     assert "team_messe: phases[1] (objection).objections[0]" in refused
-    assert "'cheaper_rival' is no playbook entry" in refused
+    assert "„cheaper_rival“ ist kein Eintrag im Playbook" in refused
+    assert "is no playbook entry" not in refused
     admin.send_document(TEAM_PLAYBOOK.encode(), "team.yaml")
     assert "Team-Playbook übernommen" in (await admin.next_message()).text
     admin.send_document(team_file(scenario), "szenarien.yaml")

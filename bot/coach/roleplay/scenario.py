@@ -80,14 +80,74 @@ _END_KEYS: Final = ("success", "hang_up", "turn_limit")
 _CRITERION_KEYS: Final = ("id", "check", "label", "model")
 
 
-class ScenarioError(ValueError):
-    """A scenario or cue file that does not fit the format; the message names file and field."""
+# Values from the file, quoted in the developer message ("'x' is not in checks").
+_QUOTED: Final = frozenset({"item", "file"})
+# What a field can break, by problem kind, in English for developers and logs (check-content,
+# a broken built-in file). The bot words the same kind in the user's language from the content
+# (team.yaml: scenarios.problem.<kind>, with the same placeholders plus {field}).
+PROBLEM_MESSAGES: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "not_mapping": "must be a mapping of keys to values",
+        "key_not_text": "has a key that is not text: {item}",
+        "unknown_field": "is not a known field",
+        "not_text": "must be text",
+        "empty": "must not be empty",
+        "too_long": "is {length} characters long, at most {limit} fit",
+        "not_int": "must be a whole number",
+        "out_of_range": "must be between {low} and {high}, not {value}",
+        "bad_id": "must be an id of lower-case letters, digits and _",
+        "not_list": "must be a list",
+        "repeats": "repeats {item}",
+        "no_criterion": "must name at least one criterion",
+        "unknown_criterion": "{item} is no criterion",
+        "not_in_checks": "{item} is not in checks",
+        "unknown_objection": "{item} is no playbook entry",
+        "raise_without_objections": "needs objections to raise",
+        "criteria_count": "must have {low} to {high} entries, not {count}",
+        "unknown_check": "{item} is no built-in check ({checks})",
+        "id_not_file": "is {item} but the file is named {file}",
+        "bad_starts": "must be customer or rep, not {item}",
+        "no_phases": "must have at least one phase",
+        "no_line": "needs a line",
+        "unchecked_criterion": "no phase checks it",
+        "turns_below_phases": "is below the {count} phases: no call could succeed",
+        "missing_list": "is missing (a list of words or word groups)",
+        "no_words": "must list at least one word",
+        "too_many_words": "has {count} entries, at most {limit}",
+    }
+)
+# Every problem kind a ScenarioError can have: each has a text in every language's content.
+PROBLEM_KINDS: Final = tuple(PROBLEM_MESSAGES)
+# A value taken from the file (an id, a key) is shown at most this long in a problem.
+MAX_SHOWN: Final = 60
 
-    def __init__(self, file_id: str, field: str, problem: str) -> None:
-        super().__init__(f"{file_id}: {field}: {problem}")
+
+def shown(value: Any) -> str | int:
+    """A value from the file as a problem shows it: a number as is, text as written (shortened
+    when long), anything else in Python's notation."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    text = value if isinstance(value, str) else repr(value)
+    return text if len(text) <= MAX_SHOWN else f"{text[: MAX_SHOWN - 1]}…"
+
+
+class ScenarioError(ValueError):
+    """A scenario or cue file that does not fit the format: the file, the field, the problem's
+    kind (one of PROBLEM_KINDS) and the values its wording needs (`limit`, `item`, ...).
+    `str()` and `problem` give the English developer message; users get the content's."""
+
+    def __init__(
+        self, file_id: str, field: str, kind: str, values: Mapping[str, str | int] | None = None
+    ) -> None:
         self.file_id = file_id
         self.field = field
-        self.problem = problem
+        self.kind = kind
+        self.values: Mapping[str, str | int] = MappingProxyType(dict(values or {}))
+        quoted = {
+            name: f"'{value}'" if name in _QUOTED else value for name, value in self.values.items()
+        }
+        self.problem = PROBLEM_MESSAGES[kind].format_map(quoted)
+        super().__init__(f"{file_id}: {field}: {self.problem}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,51 +243,51 @@ class _Reader:
     def __init__(self, file_id: str) -> None:
         self.file_id = file_id
 
-    def fail(self, field: str, problem: str) -> ScenarioError:
-        return ScenarioError(self.file_id, field, problem)
+    def fail(self, field: str, kind: str, **values: str | int) -> ScenarioError:
+        return ScenarioError(self.file_id, field, kind, values)
 
     def mapping(self, value: Any, field: str) -> Mapping[str, Any]:
         if not isinstance(value, Mapping):
-            raise self.fail(field, "must be a mapping of keys to values")
+            raise self.fail(field, "not_mapping")
         for key in value:
             if not isinstance(key, str):
-                raise self.fail(field, f"has a key that is not text: {key!r}")
+                raise self.fail(field, "key_not_text", item=shown(key))
         return value
 
     def keys(self, value: Mapping[str, Any], field: str, allowed: Collection[str]) -> None:
         unknown = sorted(set(value) - set(allowed))
         if unknown:
             where = f"{field}." if field else ""
-            raise self.fail(f"{where}{unknown[0]}", "is not a known field")
+            raise self.fail(f"{where}{shown(unknown[0])}", "unknown_field")
 
     def text(self, value: Any, field: str, limit: int = MAX_TEXT) -> str:
         if not isinstance(value, str):
-            raise self.fail(field, "must be text")
+            raise self.fail(field, "not_text")
         stripped: str = value.strip()
         if not stripped:
-            raise self.fail(field, "must not be empty")
+            raise self.fail(field, "empty")
         if len(stripped) > limit:
-            raise self.fail(field, f"is {len(stripped)} characters long, at most {limit} fit")
+            raise self.fail(field, "too_long", length=len(stripped), limit=limit)
         return stripped
 
     def integer(self, value: Any, field: str, bounds: tuple[int, int]) -> int:
         low, high = bounds
         if isinstance(value, bool) or not isinstance(value, int):
-            raise self.fail(field, "must be a whole number")
+            raise self.fail(field, "not_int")
         if not low <= value <= high:
-            raise self.fail(field, f"must be between {low} and {high}, not {value}")
+            raise self.fail(field, "out_of_range", low=low, high=high, value=value)
         return value
 
     def identifier(self, value: Any, field: str) -> str:
         if not isinstance(value, str) or not _ID.fullmatch(value):
-            raise self.fail(field, "must be an id of lower-case letters, digits and _")
+            raise self.fail(field, "bad_id")
         return value
 
     def sequence(self, value: Any, field: str) -> Sequence[Any]:
         if value is None:
             return ()
         if isinstance(value, str) or not isinstance(value, Sequence):
-            raise self.fail(field, "must be a list")
+            raise self.fail(field, "not_list")
         return value
 
     def texts(self, value: Any, field: str, limit: int = MAX_TEXT) -> tuple[str, ...]:
@@ -243,7 +303,7 @@ class _Reader:
         )
         for index, item in enumerate(items):
             if item in items[:index]:
-                raise self.fail(f"{field}[{index}]", f"repeats {item!r}")
+                raise self.fail(f"{field}[{index}]", "repeats", item=shown(item))
         return items
 
 
@@ -270,27 +330,29 @@ def _phase(
     reader.keys(phase, field, _PHASE_KEYS)
     checks = reader.identifiers(phase.get("checks"), f"{field}.checks")
     if not checks:
-        raise reader.fail(f"{field}.checks", "must name at least one criterion")
+        raise reader.fail(f"{field}.checks", "no_criterion")
     for position, criterion in enumerate(checks):
         if criterion not in criteria:
-            raise reader.fail(f"{field}.checks[{position}]", f"{criterion!r} is no criterion")
+            raise reader.fail(
+                f"{field}.checks[{position}]", "unknown_criterion", item=shown(criterion)
+            )
     required = reader.identifiers(phase.get("pass"), f"{field}.pass")
     if not required:
-        raise reader.fail(f"{field}.pass", "must name at least one criterion")
+        raise reader.fail(f"{field}.pass", "no_criterion")
     for position, criterion in enumerate(required):
         if criterion not in checks:
-            raise reader.fail(f"{field}.pass[{position}]", f"{criterion!r} is not in checks")
+            raise reader.fail(f"{field}.pass[{position}]", "not_in_checks", item=shown(criterion))
     objections = reader.identifiers(phase.get("objections"), f"{field}.objections")
     for position, objection in enumerate(objections):
         if objection not in known_objections:
             raise reader.fail(
-                f"{field}.objections[{position}]", f"{objection!r} is no playbook entry"
+                f"{field}.objections[{position}]", "unknown_objection", item=shown(objection)
             )
     raise_line = None
     if phase.get("raise") is not None:
         raise_line = reader.text(phase["raise"], f"{field}.raise")
         if not objections:
-            raise reader.fail(f"{field}.raise", "needs objections to raise")
+            raise reader.fail(f"{field}.raise", "raise_without_objections")
     return Phase(
         id=phase_id,
         checks=checks,
@@ -306,7 +368,7 @@ def _criteria(reader: _Reader, value: Any) -> tuple[Criterion, ...]:
     items = reader.sequence(value, "criteria")
     low, high = CRITERIA_RANGE
     if not low <= len(items) <= high:
-        raise reader.fail("criteria", f"must have {low} to {high} entries, not {len(items)}")
+        raise reader.fail("criteria", "criteria_count", low=low, high=high, count=len(items))
     criteria: list[Criterion] = []
     for index, item in enumerate(items):
         field = f"criteria[{index}]"
@@ -315,11 +377,14 @@ def _criteria(reader: _Reader, value: Any) -> tuple[Criterion, ...]:
         field = f"criteria[{index}] ({criterion_id})"
         reader.keys(data, field, _CRITERION_KEYS)
         if any(criterion.id == criterion_id for criterion in criteria):
-            raise reader.fail(f"{field}.id", f"repeats {criterion_id!r}")
+            raise reader.fail(f"{field}.id", "repeats", item=shown(criterion_id))
         check = data.get("check")
         if check not in CHECK_NAMES:
             raise reader.fail(
-                f"{field}.check", f"{check!r} is no built-in check ({', '.join(CHECK_NAMES)})"
+                f"{field}.check",
+                "unknown_check",
+                item=shown(check),
+                checks=", ".join(CHECK_NAMES),
             )
         criteria.append(
             Criterion(
@@ -342,39 +407,39 @@ def parse_scenario(
     reader.keys(top, "", _KEYS)
     scenario_id = reader.identifier(top.get("id"), "id")
     if scenario_id != file_id:
-        raise reader.fail("id", f"is {scenario_id!r} but the file is named {file_id!r}")
+        raise reader.fail("id", "id_not_file", item=shown(scenario_id), file=shown(file_id))
     persona = reader.mapping(top.get("persona"), "persona")
     reader.keys(persona, "persona", _PERSONA_KEYS)
     starts = top.get("starts")
     if starts not in STARTS:
-        raise reader.fail("starts", f"must be customer or rep, not {starts!r}")
+        raise reader.fail("starts", "bad_starts", item=shown(starts))
     criteria = _criteria(reader, top.get("criteria"))
     criterion_ids = [criterion.id for criterion in criteria]
     raw_phases = reader.sequence(top.get("phases"), "phases")
     if not raw_phases:
-        raise reader.fail("phases", "must have at least one phase")
+        raise reader.fail("phases", "no_phases")
     phases = tuple(
         _phase(reader, item, index, criterion_ids, known_objections)
         for index, item in enumerate(raw_phases)
     )
     for index, phase in enumerate(phases):
         if phase.id in (other.id for other in phases[:index]):
-            raise reader.fail(f"phases[{index}].id", f"repeats {phase.id!r}")
+            raise reader.fail(f"phases[{index}].id", "repeats", item=shown(phase.id))
         if index < len(phases) - 1:
             # Every turn but the last phase's passing one gets one of these lines.
             for kind, lines in (("good", phase.good), ("weak", phase.weak)):
                 if not lines:
-                    raise reader.fail(f"phases[{index}] ({phase.id}).{kind}", "needs a line")
+                    raise reader.fail(f"phases[{index}] ({phase.id}).{kind}", "no_line")
     checked = {criterion for phase in phases for criterion in phase.checks}
     for index, criterion in enumerate(criteria):
         if criterion.id not in checked:
             # It could never be met: every scorecard would show it failed.
-            raise reader.fail(f"criteria[{index}] ({criterion.id})", "no phase checks it")
+            raise reader.fail(f"criteria[{index}] ({criterion.id})", "unchecked_criterion")
     end = reader.mapping(top.get("end"), "end")
     reader.keys(end, "end", _END_KEYS)
     max_turns = reader.integer(top.get("max_turns"), "max_turns", MAX_TURNS_RANGE)
     if max_turns < len(phases):
-        raise reader.fail("max_turns", f"is below the {len(phases)} phases: no call could succeed")
+        raise reader.fail("max_turns", "turns_below_phases", count=len(phases))
     return Scenario(
         id=scenario_id,
         lang=lang,
@@ -411,12 +476,12 @@ def parse_cues(
     lists: dict[str, tuple[str, ...]] = {}
     for name in CUE_LISTS:
         if name not in top:
-            raise reader.fail(name, "is missing (a list of words or word groups)")
+            raise reader.fail(name, "missing_list")
         items = reader.texts(top[name], name, MAX_CUE)
         if not items:
-            raise reader.fail(name, "must list at least one word")
+            raise reader.fail(name, "no_words")
         if len(items) > MAX_CUES_PER_LIST:
-            raise reader.fail(name, f"has {len(items)} entries, at most {MAX_CUES_PER_LIST}")
+            raise reader.fail(name, "too_many_words", count=len(items), limit=MAX_CUES_PER_LIST)
         lists[name] = tuple(dict.fromkeys(items))
     return Cues(lang=lang, rubric=rubric, lists=MappingProxyType(lists), pitch=pitch)
 
