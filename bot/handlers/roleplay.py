@@ -387,8 +387,12 @@ def scorecard_text(s: Session, scenario: Scenario, card: Scorecard, previous: Re
             s.text(f"roleplay.card.trend.{key}", before=previous.met, before_total=previous.total)
         )
     quotes = []
-    if card.strongest is not None and card.strongest.met > 0:
-        quotes.append(s.text("roleplay.card.strongest", line=_clip(card.strongest.text)))
+    # One line cannot be both: when the weakest is the strongest too, only the weakest counts.
+    strongest = card.strongest
+    if strongest is not None and card.weakest is not None and strongest.index == card.weakest.index:
+        strongest = None
+    if strongest is not None and strongest.met > 0:
+        quotes.append(s.text("roleplay.card.strongest", line=_clip(strongest.text)))
     if card.weakest is not None:
         quotes.append(s.text("roleplay.card.weakest", line=_clip(card.weakest.text)))
         if card.model is not None:

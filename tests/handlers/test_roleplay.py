@@ -437,3 +437,21 @@ async def test_english_rep_by_the_menu_and_a_rep_who_starts(harness: Harness) ->
     assert "Hard" in intro.text
     call = await active(harness, 9213)
     assert call.difficulty == "hard"
+
+
+async def test_one_line_is_not_both_the_strongest_and_the_weakest(harness: Harness) -> None:
+    user = await onboarded(harness, 9230)
+    scenario = roleplays(harness, "de").scenarios["gatekeeper"]
+    await open_call(harness, user, scenario, "de")
+    # Three weak answers: the assistant hangs up, and the first line is the weakest moment.
+    _, card = await play(
+        user,
+        [
+            "Hallo, ist der Chef da?",
+            "Aber ich muss ihn sprechen. Ist er da?",
+            "Kann ich ihn jetzt sprechen, ja oder nein?",
+        ],
+    )
+    assert "aufgelegt" in card.text
+    assert "schwächster Satz" in card.text
+    assert "stärkster Satz" not in card.text, "the weakest line is not praised as the strongest"
