@@ -18,33 +18,42 @@ from bot.storage.engine import create_engine
 from bot.storage.migrate import current, revisions
 
 
+def operator_env(sandbox: Sandbox, database_url: str, **settings: str) -> dict[str, str]:
+    """The environment an operator gives `sales-coach`: this sandbox, this database, DEBUG."""
+    # As an operator writes it: without the async driver (sqlite:///…, postgresql://…).
+    url = make_url(database_url)
+    return {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": SANDBOX_TOKEN,
+        "TELEGRAM_API_BASE_URL": sandbox.base_url,
+        "TELEGRAM_API_FILE_URL": sandbox.base_file_url,
+        "DATABASE_URL": url.set(drivername=url.get_backend_name()).render_as_string(False),
+        "LOG_LEVEL": "DEBUG",
+        **settings,
+    }
+
+
+async def sales_coach(command: str, env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:
+    """`python -m bot <command>` as a child process with its output piped."""
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        command,
+        env=env,
+        cwd=cwd,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+
+
 async def test_run_serves_updates_and_stops_cleanly_on_sigterm(
     tmp_path: Path, database_url: str
 ) -> None:
-    # As an operator writes it: without the async driver (sqlite:///…, postgresql://…).
-    url = make_url(database_url)
-    operator_url = url.set(drivername=url.get_backend_name()).render_as_string(False)
     async with Sandbox(bot_username="SalesCoachBot") as sandbox:
-        env = {
-            **os.environ,
-            "TELEGRAM_BOT_TOKEN": SANDBOX_TOKEN,
-            "TELEGRAM_API_BASE_URL": sandbox.base_url,
-            "TELEGRAM_API_FILE_URL": sandbox.base_file_url,
-            "DATABASE_URL": operator_url,
-            "LOG_LEVEL": "DEBUG",
-            # Anyone may talk to it (the default, invite mode, would refuse the test user).
-            "ACCESS_MODE": "open",
-        }
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            "run",
-            env=env,
-            cwd=tmp_path,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
+        # Anyone may talk to it (the default, invite mode, would refuse the test user).
+        env = operator_env(sandbox, database_url, ACCESS_MODE="open")
+        process = await sales_coach("run", env, tmp_path)
         try:
             user = sandbox.user(501, language_code="en")
             user.send_command("start")
@@ -67,45 +76,17 @@ async def test_run_serves_updates_and_stops_cleanly_on_sigterm(
 async def test_owner_link_is_printed_on_request_and_never_logged(
     tmp_path: Path, database_url: str
 ) -> None:
-    url = make_url(database_url)
-    operator_url = url.set(drivername=url.get_backend_name()).render_as_string(False)
     async with Sandbox(bot_username="SalesCoachBot") as sandbox:
-        env = {
-            **os.environ,
-            "TELEGRAM_BOT_TOKEN": SANDBOX_TOKEN,
-            "TELEGRAM_API_BASE_URL": sandbox.base_url,
-            "TELEGRAM_API_FILE_URL": sandbox.base_file_url,
-            "DATABASE_URL": operator_url,
-            "LOG_LEVEL": "DEBUG",
-            # The default: invite mode, and nobody is an admin yet.
-            "ACCESS_MODE": "invite",
-            "ADMIN_IDS": "",
-            "DEFAULT_LANGUAGE": "en",
-        }
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            "run",
-            env=env,
-            cwd=tmp_path,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
+        # The default: invite mode, and nobody is an admin yet.
+        env = operator_env(
+            sandbox, database_url, ACCESS_MODE="invite", ADMIN_IDS="", DEFAULT_LANGUAGE="en"
         )
+        process = await sales_coach("run", env, tmp_path)
         try:
             stranger = sandbox.user(601, language_code="en")
             stranger.send_command("start")
             refusal = await stranger.next_message(timeout=30)
-            command = await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
-                "bot",
-                "owner-link",
-                env=env,
-                cwd=tmp_path,
-                stdout=asyncio.subprocess.PIPE,
-                stderr=asyncio.subprocess.PIPE,
-            )
+            command = await sales_coach("owner-link", env, tmp_path)
             printed, _ = await asyncio.wait_for(command.communicate(), timeout=60)
             assert command.returncode == 0
             link = printed.decode().split()[-1]
@@ -121,16 +102,7 @@ async def test_owner_link_is_printed_on_request_and_never_logged(
         log = out.decode() + err.decode()
         assert "owner-link" in log, "the log says how to get the link"
         assert code not in log, "the one-time admin code never reaches the log"
-        again = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            "owner-link",
-            env=env,
-            cwd=tmp_path,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
+        again = await sales_coach("owner-link", env, tmp_path)
         printed, _ = await asyncio.wait_for(again.communicate(), timeout=60)
         assert again.returncode == 1, "once used, there is no owner link any more"
         assert code not in printed.decode()
