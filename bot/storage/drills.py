@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.storage.tables import drill_stats, team_playbooks
+from bot.storage.tables import drill_stats
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,37 +73,3 @@ class DrillRepository:
         }
         async with self._engine.begin() as conn:
             await conn.execute(_UPSERT[conn.dialect.name], values)
-
-
-_TEAM_ALL = select(team_playbooks)
-
-
-def _upsert_team_statement(dialect_name: str) -> Any:
-    dialect = postgresql if dialect_name == "postgresql" else sqlite
-    insert = dialect.insert(team_playbooks)
-    return insert.on_conflict_do_update(
-        index_elements=[team_playbooks.c.lang],
-        set_={c: insert.excluded[c] for c in ("source", "updated_by", "updated_at")},
-    )
-
-
-_UPSERT_TEAM = {name: _upsert_team_statement(name) for name in ("sqlite", "postgresql")}
-
-
-class TeamPlaybookRepository:
-    """The uploaded team playbooks, kept as their validated YAML source."""
-
-    def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = engine
-
-    async def all(self) -> dict[str, str]:
-        """Language → YAML source of every stored team playbook."""
-        async with self._engine.connect() as conn:
-            rows = (await conn.execute(_TEAM_ALL)).all()
-        return {row.lang: row.source for row in rows}
-
-    async def put(self, lang: str, source: str, user_id: int, now: datetime) -> None:
-        """Replace a language's team playbook."""
-        values = {"lang": lang, "source": source, "updated_by": user_id, "updated_at": now}
-        async with self._engine.begin() as conn:
-            await conn.execute(_UPSERT_TEAM[conn.dialect.name], values)

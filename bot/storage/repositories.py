@@ -20,12 +20,13 @@ from bot.storage.access import AccessRepository
 from bot.storage.activity import ActivityRepository
 from bot.storage.checkins import CheckinRepository
 from bot.storage.contacts import ContactRepository
-from bot.storage.drills import DrillRepository, TeamPlaybookRepository
+from bot.storage.drills import DrillRepository
 from bot.storage.notices import NoticeRepository
 from bot.storage.pitches import PitchRepository
 from bot.storage.profiles import profile_from_row, profile_values
-from bot.storage.roleplay import RoleplayRepository, TeamScenarioRepository
-from bot.storage.tables import flow_states, users
+from bot.storage.roleplay import RoleplayRepository
+from bot.storage.tables import flow_states, team_playbooks, team_scenarios, users
+from bot.storage.team_sources import TeamSourceRepository
 from bot.storage.userdata import DataRepository
 
 
@@ -293,13 +294,13 @@ class Storage:
         self.flows = FlowRepository(engine, self.sessions)
         self.activity = ActivityRepository(engine)
         self.drills = DrillRepository(engine)
-        self.team_playbooks = TeamPlaybookRepository(engine)
+        self.team_playbooks = TeamSourceRepository(engine, team_playbooks)
         self.checkins = CheckinRepository(engine)
         self.pitches = PitchRepository(engine)
         self.contacts = ContactRepository(engine)
         # Practice calls against a simulated customer.
         self.roleplay = RoleplayRepository(engine)
-        self.team_scenarios = TeamScenarioRepository(engine)
+        self.team_scenarios = TeamSourceRepository(engine, team_scenarios)
         # Access grants and invites; a user's data as a whole (export, erasure, retention).
         self.access = AccessRepository(engine, cache=cache_sessions)
         self.data = DataRepository(engine, self.sessions, self.access)

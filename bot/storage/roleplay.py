@@ -13,11 +13,10 @@ from datetime import datetime
 from typing import Any, Final, Literal
 
 from sqlalchemy import Row, bindparam, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.coach.roleplay import CallState, StateError
-from bot.storage.tables import roleplay_calls, team_scenarios
+from bot.storage.tables import roleplay_calls
 from bot.storage.taps import Tap, claim_tap
 
 CANCELLED: Final = "cancelled"
@@ -312,36 +311,3 @@ class RoleplayRepository:
 
 
 # --- Team scenarios ------------------------------------------------------------------------------
-
-_TEAM_ALL = select(team_scenarios)
-
-
-def _upsert_team_statement(dialect_name: str) -> Any:
-    dialect = postgresql if dialect_name == "postgresql" else sqlite
-    statement = dialect.insert(team_scenarios)
-    return statement.on_conflict_do_update(
-        index_elements=[team_scenarios.c.lang],
-        set_={c: statement.excluded[c] for c in ("source", "updated_by", "updated_at")},
-    )
-
-
-_UPSERT_TEAM = {name: _upsert_team_statement(name) for name in ("sqlite", "postgresql")}
-
-
-class TeamScenarioRepository:
-    """A team lead's own practice-call scenarios, kept per language as their validated YAML."""
-
-    def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = engine
-
-    async def all(self) -> dict[str, str]:
-        """Language → YAML source of the team scenarios stored for it."""
-        async with self._engine.connect() as conn:
-            rows = (await conn.execute(_TEAM_ALL)).all()
-        return {row.lang: row.source for row in rows}
-
-    async def put(self, lang: str, source: str, user_id: int, now: datetime) -> None:
-        """Replace a language's team scenarios."""
-        values = {"lang": lang, "source": source, "updated_by": user_id, "updated_at": now}
-        async with self._engine.begin() as conn:
-            await conn.execute(_UPSERT_TEAM[conn.dialect.name], values)
