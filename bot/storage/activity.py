@@ -115,7 +115,6 @@ _ADD = (
 )
 # RETURNING saves reading the row back (SQLite 3.35+, PostgreSQL).
 _ADD_RETURNING = _ADD.returning(*activity_days.c)
-_ADD_IF_CURRENT = _ADD.where(activity_days.c.version == bindparam("expected"))
 _INSERT_EVENT = activity_events.insert()
 _LAST_EVENT = (
     select(activity_events)
@@ -309,77 +308,6 @@ class ActivityRepository:
                 await conn.execute(_ADD, params)
             row = (await conn.execute(_GET_DAY, {"user_id": user_id, "day": day})).first()
         return Undo(_record(row) if row else DayRecord(day, Counts(), 0, 0), undone)
-
-    async def add(
-        self,
-        user_id: int,
-        day: date,
-        delta: Counts,
-        *,
-        source: str,
-        now: datetime,
-        target_dials: int,
-        expected_version: int | None = None,
-    ) -> DayRecord | None:
-        """Add to a day's totals and log the change; None if `expected_version` is outdated."""
-        async with self._engine.begin() as conn:
-            await self._ensure_day(conn, user_id, day, target_dials, now)
-            params = {
-                "key_user": user_id,
-                "key_day": day,
-                "now": now,
-                **{f"d_{m}": delta.get(m) for m in METRICS},
-            }
-            if expected_version is None:
-                await conn.execute(_ADD, params)
-            else:
-                result = await conn.execute(
-                    _ADD_IF_CURRENT, {**params, "expected": expected_version}
-                )
-                if result.rowcount == 0:
-                    return None
-            await conn.execute(
-                _INSERT_EVENT,
-                {
-                    "user_id": user_id,
-                    "day": day,
-                    **_deltas(delta),
-                    "source": source,
-                    "undone": False,
-                    "created_at": now,
-                },
-            )
-            row = (await conn.execute(_GET_DAY, {"user_id": user_id, "day": day})).one()
-        return _record(row)
-
-    async def undo_last(
-        self, user_id: int, day: date, now: datetime, expected_version: int | None = None
-    ) -> tuple[DayRecord, Counts] | None:
-        """Take back the day's latest change; None when there is none or the version is old."""
-        async with self._engine.begin() as conn:
-            event = (await conn.execute(_LAST_EVENT, {"user_id": user_id, "day": day})).first()
-            if event is None:
-                return None
-            undone = _counts(event)
-            # Take the event first: whoever marks it undone subtracts it, exactly once.
-            if (await conn.execute(_MARK_UNDONE, {"event_id": event.id})).rowcount == 0:
-                return None
-            params = {
-                "key_user": user_id,
-                "key_day": day,
-                "now": now,
-                **{f"d_{m}": -undone.get(m) for m in METRICS},
-            }
-            statement = _ADD if expected_version is None else _ADD_IF_CURRENT
-            if expected_version is not None:
-                params["expected"] = expected_version
-            result = await conn.execute(statement, params)
-            if result.rowcount == 0:
-                # The day changed meanwhile (version guard): roll back the mark as well.
-                await conn.rollback()
-                return None
-            row = (await conn.execute(_GET_DAY, {"user_id": user_id, "day": day})).one()
-        return _record(row), undone
 
     async def _ensure_day(
         self, conn: AsyncConnection, user_id: int, day: date, target_dials: int, now: datetime

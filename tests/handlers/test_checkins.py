@@ -219,7 +219,7 @@ async def test_midday_nudge_only_when_switched_on_and_nothing_logged(harness: Ha
     await rep(harness, 4091, checkins=kinds)
     await rep(harness, 4092)  # default: off
     idle, busy, off = harness.user(4090), harness.user(4091), harness.user(4092)
-    await harness.storage.activity.add(
+    await harness.storage.activity.change(
         4091, at(24, 8).date(), Counts(dials=3), source="test", now=at(24, 8), target_dials=0
     )
     report = await tick(harness, at(24, 11, 30))  # 12:30 Berlin
@@ -328,7 +328,7 @@ async def test_morning_ping_shows_targets_yesterday_and_the_streak(harness: Harn
     activity = harness.storage.activity
     await activity.set_targets(4180, DailyTargets(10, 3, 1, 2), "test", MONDAY)
     for day in (23, 24, 25):  # Monday to Wednesday on target
-        await activity.add(
+        await activity.change(
             4180,
             at(day, 8).date(),
             Counts(dials=12, conversations=2),
@@ -350,7 +350,7 @@ async def test_a_vacation_neither_breaks_nor_extends_the_streak_in_today(
     activity = harness.storage.activity
     await activity.set_targets(4190, DailyTargets(10, 3, 1, 2), "test", MONDAY)
     for day in (23, 24, 30):  # Monday, Tuesday, and the Monday after the break
-        await activity.add(
+        await activity.change(
             4190,
             at(day, 8).date(),
             Counts(dials=11),

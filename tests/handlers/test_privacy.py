@@ -34,7 +34,7 @@ async def fill(harness: Harness, user_id: int) -> None:
     """Something of the rep in as many tables as the storage API reaches."""
     storage, now = harness.storage, harness.clock.now
     await storage.activity.set_targets(user_id, DailyTargets(20, 5, 2, 8), "manual", now)
-    await storage.activity.add(
+    await storage.activity.change(
         user_id, MONDAY, Counts(12, 3, 1, 0), source="log", now=now, target_dials=20
     )
     await storage.activity.add_audit(user_id, {"dials": 20}, 55, DailyTargets(30, 6, 2, 5), now)

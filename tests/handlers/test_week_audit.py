@@ -15,7 +15,7 @@ async def test_week_sends_a_png_chart_with_summary(harness: Harness) -> None:
     activity = harness.storage.activity
     await activity.set_targets(6001, DailyTargets(10, 3, 1, 4), "manual", harness.clock.now)
     for day, dials in ((date(2026, 11, 18), 12), (date(2026, 11, 19), 4), (date(2026, 11, 20), 10)):
-        await activity.add(
+        await activity.change(
             6001, day, Counts(dials, 2, 1, 1), source="log", now=harness.clock.now, target_dials=10
         )
     user.tap_reply("📈 Woche")
@@ -112,8 +112,8 @@ async def test_a_day_opened_from_week_is_corrected_and_week_follows(harness: Har
     now = harness.clock.now
     await activity.set_targets(6004, DailyTargets(10, 3, 1, 4), "manual", now)
     friday = date(2026, 11, 20)
-    await activity.add(6004, friday, Counts(10, 2), source="log", now=now, target_dials=10)
-    await activity.add(
+    await activity.change(6004, friday, Counts(10, 2), source="log", now=now, target_dials=10)
+    await activity.change(
         6004, friday, Counts(conversations=1), source="log", now=now, target_dials=10
     )
     user.send_command("week")

@@ -57,7 +57,7 @@ async def fill(storage: Storage) -> None:
         )
         for offset in range(3):
             day = TODAY - timedelta(days=offset)
-            await storage.activity.add(
+            await storage.activity.change(
                 user_id,
                 day,
                 Counts(dials=5 + offset, conversations=2),

@@ -32,7 +32,7 @@ async def test_telegram_ids_beyond_32_bits_are_stored_everywhere(storage: Storag
         FlowState("goals", "rate", {"chat": BIG_CHAT}),
     )
     day = date(2026, 11, 23)
-    record = await storage.activity.add(
+    record = await storage.activity.change(
         BIG_USER, day, Counts(dials=3), source="test", now=NOW, target_dials=10
     )
     assert record is not None

@@ -73,35 +73,18 @@ async def test_two_undos_of_one_change_take_it_back_once(
 ) -> None:
     user_id = await _rep(storage)
     activity = storage.activity
-    await activity.add(user_id, DAY, Counts(5, 0, 0, 0), source="t", now=NOW, target_dials=10)
-    await activity.add(user_id, DAY, Counts(3, 0, 0, 0), source="t", now=NOW, target_dials=10)
+    await activity.change(user_id, DAY, Counts(5, 0, 0, 0), source="t", now=NOW, target_dials=10)
+    await activity.change(user_id, DAY, Counts(3, 0, 0, 0), source="t", now=NOW, target_dials=10)
     other = await open_storage(database_url, migrate=False)
     try:
         results = await asyncio.gather(
-            activity.undo_last(user_id, DAY, NOW), other.activity.undo_last(user_id, DAY, NOW)
+            activity.undo(user_id, DAY, NOW), other.activity.undo(user_id, DAY, NOW)
         )
     finally:
         await other.close()
     # Either both undos went one after the other (8 → 5 → 0) or one lost the race; never
     # the same change twice (8 → 5 → 2).
     day = await activity.day(user_id, DAY)
-    done = [r for r in results if r is not None]
-    assert day.counts.dials == 8 - sum(undone.dials for _, undone in done)
-    assert sorted(undone.dials for _, undone in done) in ([3], [3, 5])
-
-
-async def test_an_undo_with_an_old_version_changes_nothing(storage: Storage) -> None:
-    user_id = await _rep(storage)
-    activity = storage.activity
-    record = await activity.add(
-        user_id, DAY, Counts(5, 0, 0, 0), source="t", now=NOW, target_dials=10
-    )
-    assert record is not None
-    await activity.add(user_id, DAY, Counts(3, 0, 0, 0), source="t", now=NOW, target_dials=10)
-    assert await activity.undo_last(user_id, DAY, NOW, expected_version=record.version) is None
-    assert (await activity.day(user_id, DAY)).counts.dials == 8
-    # The change is still there to undo with the current version.
-    current = await activity.day(user_id, DAY)
-    result = await activity.undo_last(user_id, DAY, NOW, expected_version=current.version)
-    assert result is not None
-    assert result[0].counts.dials == 5
+    done = [r.undone for r in results if r is not None and r.undone is not None]
+    assert day.counts.dials == 8 - sum(undone.dials for undone in done)
+    assert sorted(undone.dials for undone in done) in ([3], [3, 5])
