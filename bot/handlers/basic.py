@@ -25,9 +25,9 @@ from bot.handlers import (
     followups,
     goals,
     pitch,
+    playbook_editor,
     practice,
     roleplay,
-    team,
 )
 from bot.handlers.calendars import today_of
 from bot.handlers.context import Session, with_session
@@ -205,7 +205,7 @@ MODES: dict[str, Mode] = {
     # A pitch (written or recalled) is free text with numbers and the customer's pains.
     pitch.FLOW: Mode(pitch.answer_text, Rule(ASK, ASK, "pitch")),
     # The team playbook: an admin types objections and replies on purpose.
-    team.FLOW: Mode(team.answer_text, Rule(ASK, KEEP, "team")),
+    playbook_editor.FLOW: Mode(playbook_editor.answer_text, Rule(ASK, KEEP, "team")),
     # A new contact or a field is free text; the open list searches what it finds, and a log or
     # objection it finds nothing for is not a name to look for.
     contacts.FLOW: Mode(

@@ -28,11 +28,11 @@ from bot.handlers import (
     objections,
     onboarding,
     pitch,
+    playbook_editor,
     practice,
     privacy,
     roleplay,
     settings,
-    team,
     today,
     week,
 )
@@ -80,7 +80,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(
         CommandHandler(["roleplay", "rollenspiel"], roleplay.roleplay_command, filters=PRIVATE)
     )
-    app.add_handler(CommandHandler("playbook", team.playbook_command, filters=PRIVATE))
+    app.add_handler(CommandHandler("playbook", playbook_editor.playbook_command, filters=PRIVATE))
     app.add_handler(CommandHandler("pause", checkins.pause_command, filters=PRIVATE))
     app.add_handler(CommandHandler("resume", checkins.resume_command, filters=PRIVATE))
     app.add_handler(
@@ -99,7 +99,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CallbackQueryHandler(audit.on_button, pattern=r"^u:"))
     app.add_handler(CallbackQueryHandler(objections.on_button, pattern=r"^o:"))
     app.add_handler(CallbackQueryHandler(practice.on_button, pattern=r"^p:"))
-    app.add_handler(CallbackQueryHandler(team.on_button, pattern=r"^pb:"))
+    app.add_handler(CallbackQueryHandler(playbook_editor.on_button, pattern=r"^pb:"))
     app.add_handler(CallbackQueryHandler(checkins.on_snooze, pattern=r"^z:"))
     app.add_handler(CallbackQueryHandler(pitch.on_button, pattern=r"^v:"))
     app.add_handler(CallbackQueryHandler(roleplay.on_button, pattern=rf"^{roleplay.PREFIX}:"))
@@ -117,7 +117,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(MessageHandler(PRIVATE & filters.COMMAND, basic.unknown_command))
     app.add_handler(MessageHandler(PRIVATE & filters.TEXT, basic.on_text))
     app.add_handler(MessageHandler(PRIVATE & filters.LOCATION, basic.on_location))
-    app.add_handler(MessageHandler(PRIVATE & filters.Document.ALL, team.on_document))
+    app.add_handler(MessageHandler(PRIVATE & filters.Document.ALL, playbook_editor.on_document))
     app.add_handler(MessageHandler(PRIVATE & filters.VOICE, pitch.on_voice))
     app.add_handler(MessageHandler(PRIVATE, basic.on_other))
 

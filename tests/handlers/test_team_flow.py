@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.coach.objections import Playbook
 from bot.handlers.context import DEPS_KEY
-from bot.handlers.team import FLOW
+from bot.handlers.playbook_editor import FLOW
 from bot.playbook import parse_team_playbook
 from bot.sandbox import SandboxUser
 from tests.handlers.conftest import Harness, onboarded
