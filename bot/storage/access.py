@@ -239,8 +239,10 @@ class AccessRepository:
         expires_at: datetime | None,
         created_by: int | None,
         now: datetime,
+        *,
+        team_id: int | None = None,
     ) -> Invite:
-        """Store a new invite with a fresh random code."""
+        """Store a new invite with a fresh random code (and the team its reps join)."""
         while True:
             code = secrets.token_urlsafe(CODE_BYTES)
             values = {
@@ -252,6 +254,7 @@ class AccessRepository:
                 "revoked_at": None,
                 "created_by": created_by,
                 "created_at": now,
+                "team_id": team_id,
             }
             try:
                 async with self._engine.begin() as conn:

@@ -27,6 +27,7 @@ from bot.storage.profiles import profile_from_row, profile_values
 from bot.storage.roleplay import RoleplayRepository
 from bot.storage.tables import flow_states, team_playbooks, team_scenarios, users
 from bot.storage.team_sources import TeamSourceRepository
+from bot.storage.teams import TeamRepository
 from bot.storage.userdata import DataRepository
 
 
@@ -58,7 +59,14 @@ _LOAD = _LOAD_ALL.where(users.c.id == bindparam("user_id"))
 _SAVE_PROFILE = (
     update(users)
     .where(users.c.id == bindparam("user_id"))
-    .values({c.name: bindparam(c.name) for c in users.c if c.name not in ("id", "created_at")})
+    .values(
+        {
+            c.name: bindparam(c.name)
+            for c in users.c
+            # The display name is not a profile field: the team repository writes it.
+            if c.name not in ("id", "created_at", "display_name")
+        }
+    )
 )
 _GET_USER = select(users).where(users.c.id == bindparam("user_id"))
 _INSERT_USER = users.insert()
@@ -306,6 +314,8 @@ class Storage:
         self.data = DataRepository(engine, self.sessions, self.access)
         # Replies that never arrived, told on the rep's next update.
         self.notices = NoticeRepository(engine, shared=not cache_sessions)
+        # Teams: membership, leads, what a lead sees, the team's goal, digest and focus.
+        self.teams = TeamRepository(engine)
 
     async def save_step(self, profile: Profile, flow: FlowState | None, now: datetime) -> None:
         """Store a profile change and the flow's next step (None: flow done) atomically."""

@@ -84,6 +84,8 @@ users = Table(
     ),
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
+    # The name a team lead sees instead of the id (default: the Telegram first name). User data.
+    Column("display_name", String(64), nullable=True),
 )
 
 # What the bot waits for next from each user: one row per user, so a restart continues the flow.
@@ -410,6 +412,8 @@ invites = Table(
     Column("revoked_at", UtcDateTime, nullable=True),
     Column("created_by", BigInteger, nullable=True, info={USER_REF: True}),
     Column("created_at", UtcDateTime, nullable=False),
+    # The team a rep who joins by this invite belongs to (None: the inviter's or the first).
+    Column("team_id", Integer, ForeignKey("teams.id", ondelete="SET NULL"), nullable=True),
 )
 
 # Who was let in (by an invite, the allowlist or in open mode): role, whether an admin disabled
@@ -424,4 +428,61 @@ members = Table(
     Column("disabled_at", UtcDateTime, nullable=True),
     Column("last_seen_at", UtcDateTime, nullable=True),
     Column("created_at", UtcDateTime, nullable=False),
+    # Teams (bot.coach.teams): the rep's team; when they confirmed that the lead sees their
+    # own numbers ("per rep"; cleared on a move); when that was explained to them (once).
+    Column("team_id", Integer, ForeignKey("teams.id", ondelete="SET NULL"), nullable=True),
+    Column("shares_confirmed_at", UtcDateTime, nullable=True),
+    Column("sharing_asked_at", UtcDateTime, nullable=True),
+    Index("ix_members_team", "team_id"),
+)
+
+# A team: its name, what its leads see ("totals" or "per_rep"), an optional weekly team goal
+# and when the weekly digest goes to the leads (weekday 0 = Monday, the lead's local time).
+teams = Table(
+    "teams",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(80), nullable=False),
+    Column("visibility", String(8), nullable=False, server_default="totals"),
+    Column("goal_metric", String(16), nullable=True),
+    Column("goal_weekly", Integer, nullable=True),
+    Column("digest_day", Integer, nullable=False, server_default="4"),
+    Column("digest_time", Time, nullable=False, server_default="15:00:00"),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+# Who leads which team. `user_id` is the lead (no foreign key: an admin may have no profile);
+# erasing the lead deletes their rows here and the team stays.
+team_leads = Table(
+    "team_leads",
+    metadata,
+    Column(
+        "team_id",
+        Integer,
+        ForeignKey("teams.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    ),
+    Column("user_id", BigInteger, primary_key=True, autoincrement=False),
+    Index("ix_team_leads_user", "user_id"),
+)
+
+# The team's focus of a week (the Monday): an objection, a practice-call scenario or the pitch.
+team_focus = Table(
+    "team_focus",
+    metadata,
+    Column(
+        "team_id",
+        Integer,
+        ForeignKey("teams.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    ),
+    Column("week", Date, primary_key=True),
+    Column("kind", String(12), nullable=False),
+    Column("ref", String(64), nullable=False, default=""),
+    # A user reference (see USER_REF): set to 0 when that lead's data is erased.
+    Column("set_by", BigInteger, nullable=False, info={USER_REF: True}),
+    Column("set_at", UtcDateTime, nullable=False),
 )

@@ -41,7 +41,13 @@ CONTACTS_PER_REP = 12
 async def fill(storage: Storage) -> None:
     """A bit of everything, through the repositories, as the bot would store it."""
     await storage.access.grant(1, "admin", NOW)
-    invite = await storage.access.create_invite("rep", 5, NOW + timedelta(days=7), 1, NOW)
+    team = await storage.teams.create("Vertrieb Süd", 1, NOW)
+    await storage.teams.set_focus(
+        team.id, TODAY - timedelta(days=TODAY.weekday()), "pitch", "", 1, NOW
+    )
+    invite = await storage.access.create_invite(
+        "rep", 5, NOW + timedelta(days=7), 1, NOW, team_id=team.id
+    )
     # Rep 2 joins by the invite: a member row that points at the invite.
     await storage.access.redeem(invite.code, 2, NOW)
     await storage.team_playbooks.put("de", "entries: []\n", 1, NOW)
@@ -52,6 +58,8 @@ async def fill(storage: Storage) -> None:
         if user_id != 2:
             await storage.access.grant(user_id, "rep", NOW)
         await storage.flows.set(user_id, _flow(user_id), NOW)
+        await storage.teams.move(user_id, team.id, NOW)
+        await storage.teams.set_display_name(user_id, f"Rep {user_id} 😀", NOW)
         await storage.activity.set_targets(
             user_id, DailyTargets(40, 10, 3, 5), "funnel", NOW, goal={"deals": 24, "ö": "ß"}
         )
