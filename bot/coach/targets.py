@@ -40,13 +40,20 @@ class Rates:
 
 @dataclass(frozen=True)
 class Goal:
-    """A revenue goal for a period, the average deal, the rates and the period's working days."""
+    """A revenue goal for a period, the average deal, the rates and the period's working days.
+
+    `working_days` are the days the rep's calendar works (weekdays without public holidays);
+    the vacation days are counted out of them. `days_per_week` is a normal week's working days,
+    for targets shown per week.
+    """
 
     period: Period
     revenue: float
     deal_size: float
     rates: Rates
     working_days: int
+    vacation_days: int = 0
+    days_per_week: int = 5
 
 
 @dataclass(frozen=True)
@@ -59,6 +66,19 @@ class DailyTargets:
     contacts: int
 
 
+Unit = Literal["day", "week", "period"]
+UNITS: Final[tuple[Unit, ...]] = ("day", "week", "period")
+
+
+@dataclass(frozen=True)
+class Target:
+    """One metric's target as shown: a whole count per working day, per week or for the period."""
+
+    metric: str
+    count: int
+    unit: Unit
+
+
 @dataclass(frozen=True)
 class FunnelProblem:
     """Why a goal gives no funnel (or, in `Funnel.notes`, what to point out): a key and values."""
@@ -69,7 +89,11 @@ class FunnelProblem:
 
 @dataclass(frozen=True)
 class Funnel:
-    """Period totals (each stage rounded up) and the per-day targets."""
+    """Period totals (each stage rounded up), the per-day targets and the targets as shown.
+
+    `per_day` is what a day counts against: a metric shown per week or for the period has 0
+    there (no daily target), since a whole number a day would contradict the dials.
+    """
 
     deals: int
     appointments: int
@@ -78,9 +102,19 @@ class Funnel:
     per_day: DailyTargets
     # Warnings that still give a funnel, e.g. "targets.problem.deal_bigger_than_goal".
     notes: tuple[FunnelProblem, ...] = ()
+    # The four metrics in METRICS order, each in the unit it reads honestly in.
+    targets: tuple[Target, ...] = ()
+    # Working days after the vacation days are counted out.
+    days: int = 0
 
 
 _STAGE_RATES: Final = ("dial_to_conversation", "conversation_to_appointment", "appointment_to_deal")
+# A target rounded further than this from its exact value is shown per week (or period) instead.
+MAX_ROUNDING: Final = 0.2
+MAX_VACATION_DAYS: Final = 366
+# Paid leave a full-time employee typically has a year (days off on working days).
+VACATION_DAYS_BY_COUNTRY: Final[dict[str, int]] = {"DE": 30, "AT": 25, "CH": 25, "GB": 28, "US": 15}
+VACATION_DAYS_ELSEWHERE: Final = 25
 
 
 def _problem(name: str, **values: object) -> FunnelProblem:
@@ -106,6 +140,11 @@ def _ceil(value: float) -> int:
     return math.ceil(round(value, 6))
 
 
+def round_half_up(value: float) -> int:
+    """The nearest whole number, halves up (Python's round() sends 2.5 to 2)."""
+    return math.floor(value + 0.5)
+
+
 def _amount_check(field: str, value: float) -> FunnelProblem | None:
     if not _is_number(value):
         return _problem("not_a_number", field=field)
@@ -128,14 +167,46 @@ def _rate_check(name: str, value: float, *, zero_ok: bool = False) -> FunnelProb
     return None
 
 
-def compute_funnel(goal: Goal) -> Funnel | FunnelProblem:
-    """The deals, appointments, conversations and dials a goal needs, or why there are none."""
+def _days_check(goal: Goal) -> FunnelProblem | None:
     days = goal.working_days
     if not isinstance(days, int) or isinstance(days, bool) or days <= 0:
         return _problem("no_working_days", days=days if isinstance(days, int) else 0)
     most = _MAX_DAYS.get(goal.period, _MAX_DAYS["year"])
     if days > most:
         return _problem("too_many_working_days", days=days, max=most)
+    vacation = goal.vacation_days
+    if not isinstance(vacation, int) or isinstance(vacation, bool) or vacation < 0:
+        return _problem("vacation_invalid", max=MAX_VACATION_DAYS)
+    if vacation >= days:
+        return _problem("vacation_fills_period", vacation=vacation, days=days)
+    return None
+
+
+def shown_target(metric: str, per_day: float, days: int, days_per_week: int) -> Target:
+    """`per_day` as a whole count a day if that rounds honestly, else per week, else in total.
+
+    Honest means at least 1 and within MAX_ROUNDING of the exact value; a period shorter than
+    a working week has no weeks to speak of, and its total is rounded up.
+    """
+    if not per_day > 0:
+        return Target(metric, 0, "day")
+    week = max(1, days_per_week)
+    candidates: list[tuple[Unit, float]] = [("day", per_day)]
+    if days > week:
+        candidates.append(("week", per_day * week))
+    for unit, exact in candidates:
+        count = round_half_up(exact)
+        if count >= 1 and abs(count - exact) <= MAX_ROUNDING * exact:
+            return Target(metric, count, unit)
+    return Target(metric, max(1, _ceil(per_day * days)), "period")
+
+
+def compute_funnel(goal: Goal) -> Funnel | FunnelProblem:
+    """The deals, appointments, conversations and dials a goal needs, or why there are none."""
+    days_problem = _days_check(goal)
+    if days_problem is not None:
+        return days_problem
+    days = goal.working_days - goal.vacation_days
     for field, amount in (("revenue", goal.revenue), ("deal_size", goal.deal_size)):
         amount_problem_ = _amount_check(field, amount)
         if amount_problem_ is not None:
@@ -164,19 +235,31 @@ def compute_funnel(goal: Goal) -> Funnel | FunnelProblem:
     appointments = _ceil(deals / rates.appointment_to_deal)
     conversations = _ceil(appointments / rates.conversation_to_appointment)
     dials = _ceil(conversations / rates.dial_to_conversation)
-    per_day = DailyTargets(
-        dials=_ceil(dials / days),
-        conversations=_ceil(conversations / days),
-        appointments=_ceil(appointments / days),
-        contacts=_ceil(_ceil(dials * rates.new_contact_share) / days),
+    # Only the dials are rounded up; the stages below follow from them with the rep's rates,
+    # so no target asks for more than the dials can give.
+    dials_a_day = _ceil(dials / days)
+    if dials_a_day > MAX_DIALS_PER_DAY:
+        return _problem("too_many_dials", dials=dials_a_day, max=MAX_DIALS_PER_DAY, days=days)
+    conversations_a_day = dials_a_day * rates.dial_to_conversation
+    exact = {
+        "conversations": conversations_a_day,
+        "appointments": conversations_a_day * rates.conversation_to_appointment,
+        "contacts": dials_a_day * rates.new_contact_share,
+    }
+    week = goal.days_per_week if isinstance(goal.days_per_week, int) else 5
+    targets = (
+        Target("dials", dials_a_day, "day"),
+        *(shown_target(metric, value, days, week) for metric, value in exact.items()),
     )
-    if per_day.dials > MAX_DIALS_PER_DAY:
-        return _problem("too_many_dials", dials=per_day.dials, max=MAX_DIALS_PER_DAY, days=days)
+    daily = {t.metric: t.count if t.unit == "day" else 0 for t in targets}
+    per_day = DailyTargets(
+        daily["dials"], daily["conversations"], daily["appointments"], daily["contacts"]
+    )
     notes: tuple[FunnelProblem, ...] = ()
     if goal.deal_size > goal.revenue:
         # One deal already beats the goal; likely swapped inputs, so it is worth a word.
         notes = (_problem("deal_bigger_than_goal", revenue=goal.revenue, deal_size=goal.deal_size),)
-    return Funnel(deals, appointments, conversations, dials, per_day, notes)
+    return Funnel(deals, appointments, conversations, dials, per_day, notes, targets, days)
 
 
 def format_funnel(f: Funnel) -> dict[str, int]:
@@ -203,6 +286,12 @@ def _add_months(start: date, months: int) -> date:
     return date(year, month, min(start.day, last_day))
 
 
+def period_end(period: Period, start: date) -> date:
+    """The last day of the period that starts on `start` (12, 3 or 1 months, end inclusive)."""
+    end = _add_months(start, _MONTHS[period])
+    return end if end == date.max else end - timedelta(days=1)
+
+
 def working_days_in_period(
     period: Period, start: date, is_working_day: Callable[[date], bool]
 ) -> int:
@@ -211,6 +300,15 @@ def working_days_in_period(
     return sum(
         1 for offset in range((end - start).days) if is_working_day(start + timedelta(offset))
     )
+
+
+def default_vacation_days(country: str | None, period: Period) -> int:
+    """The usual vacation days of a country's full-time employee, for the period's share of a
+    year (30 a year in Germany, 25 in Austria and Switzerland, 28 in the UK, 15 in the US)."""
+    code = (country or "").upper()
+    code = "GB" if code == "UK" else code  # "UK" is the name people use, "GB" the ISO code
+    yearly = VACATION_DAYS_BY_COUNTRY.get(code, VACATION_DAYS_ELSEWHERE)
+    return round_half_up(yearly * _MONTHS[period] / 12)
 
 
 # --- Parsing what reps type ---------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, replace
 from datetime import date
 from typing import Any
@@ -10,19 +11,27 @@ from telegram import Message, Update
 
 from bot.coach.activity import METRICS, parse_log
 from bot.coach.targets import (
+    MAX_VACATION_DAYS,
+    UNITS,
     DailyTargets,
     Funnel,
     FunnelProblem,
     Goal,
+    Period,
     Rates,
+    Target,
     compute_funnel,
+    default_vacation_days,
     parse_amount,
+    parse_count,
     parse_period,
     parse_rate,
+    period_end,
+    rate_problem,
     working_days_in_period,
 )
 from bot.content import Raw
-from bot.handlers.calendars import calendar_for, today_of
+from bot.handlers.calendars import calendar_for, region_of, today_of
 from bot.handlers.context import Session, with_session
 from bot.handlers.flows import quote
 from bot.handlers.keyboards import inline, main_menu
@@ -34,8 +43,10 @@ RATE_STEPS = {
     "rate_dc": "dial_to_conversation",
     "rate_ca": "conversation_to_appointment",
     "rate_ad": "appointment_to_deal",
+    "rate_nc": "new_contact_share",
 }
 PERIODS = ("year", "quarter", "month")
+ZERO_RATE = "targets.problem.rate_zero"
 
 
 def number(s: Session, value: float) -> str:
@@ -43,13 +54,65 @@ def number(s: Session, value: float) -> str:
     return f"{round(value):,}".replace(",", s.text("common.thousands_separator"))
 
 
-def _rates(data: dict[str, Any]) -> Rates:
+def _rates(data: Mapping[str, Any]) -> Rates:
     stored = data.get("rates") or {}
     return Rates(**{k: float(v) for k, v in stored.items() if k in asdict(Rates())})
 
 
+def stored_rates(goal: Mapping[str, Any] | None) -> Rates | None:
+    """The rates of a stored goal, or None for targets typed in (or a goal that lost them)."""
+    if not goal or not isinstance(goal.get("rates"), dict):
+        return None
+    try:
+        return _rates(goal)
+    except (TypeError, ValueError):
+        return None
+
+
 def _percent(rate: float) -> str:
     return f"{rate * 100:.0f} %" if rate * 100 == round(rate * 100) else f"{rate * 100:.1f} %"
+
+
+def full_date(s: Session, day: date) -> str:
+    """A date with its year, as the rep's language writes it ("02.12.2027", "02 Dec 2027")."""
+    months = s.deps.content.list(s.lang, "goals.months")
+    return s.text("goals.date", dd=f"{day.day:02d}", month=months[day.month - 1], year=day.year)
+
+
+def targets_line(
+    s: Session, targets: Iterable[Target], end: date | None, joiner: str = "\n"
+) -> Raw:
+    """Targets with their unit: "📞 9 Anrufe pro Tag", "📅 2 Termine pro Woche", "… bis 02.12."."""
+    until = full_date(s, end) if end is not None else ""
+    parts = []
+    for target in targets:
+        count = s.deps.content.plural(s.lang, f"today.count.{target.metric}", target.count)
+        unit = s.text(f"goals.unit.{target.unit}", end=until)
+        parts.append(f"{s.text(f'today.icon.{target.metric}')} {count} {unit}")
+    return Raw(joiner.join(parts))
+
+
+def goal_targets(goal: Mapping[str, Any] | None) -> tuple[tuple[Target, ...], date | None] | None:
+    """The targets with units and the period's last day of a stored goal; None for older goals
+    (stored before targets had units) and anything unreadable."""
+    if not goal or not isinstance(goal.get("targets"), list):
+        return None
+    try:
+        targets = tuple(
+            Target(str(t["metric"]), int(t["count"]), t["unit"])
+            for t in goal["targets"]
+            if t["metric"] in METRICS and t["unit"] in UNITS
+        )
+        end = date.fromisoformat(goal["end"]) if goal.get("end") else None
+    except (KeyError, TypeError, ValueError):
+        return None
+    return (targets, end) if targets else None
+
+
+def _vacation_default(s: Session, period: Period) -> int:
+    assert s.profile is not None
+    region = region_of(s.profile) or ""
+    return default_vacation_days(region.partition("-")[0], period)
 
 
 async def _ask(s: Session, state: FlowState, prefix: str = "") -> None:
@@ -70,12 +133,24 @@ async def _ask(s: Session, state: FlowState, prefix: str = "") -> None:
         markup = inline(
             [(s.text("goals.adopt"), "g:ok"), (s.text("goals.again"), "g:again")], columns=2
         )
+    elif step == "vacation":
+        period = state.data["period"]
+        default = _vacation_default(s, period)
+        today = today_of(s.profile, s.deps.clock()) if s.profile else date.today()
+        values = {
+            "end": full_date(s, period_end(period, today)),
+            "default": Raw(s.deps.content.plural(s.lang, "goals.days", default)),
+        }
+        label = s.deps.content.plural(s.lang, "goals.vacation_default", default)
+        buttons = [(label, "g:v:default"), (s.text("goals.vacation_none"), "g:v:0")]
+        markup = inline(buttons, columns=1)
     elif step == "rates":
         rates = _rates(dict(state.data))
         values = {
             "dc": _percent(rates.dial_to_conversation),
             "ca": _percent(rates.conversation_to_appointment),
             "ad": _percent(rates.appointment_to_deal),
+            "nc": _percent(rates.new_contact_share),
         }
         markup = inline(
             [(s.text("goals.rates_keep"), "g:r:keep"), (s.text("goals.rates_edit"), "g:r:edit")],
@@ -97,7 +172,9 @@ async def start_goals(s: Session) -> None:
     stored = await s.deps.storage.activity.targets(s.user_id)
     prefix = ""
     if stored is not None:
-        prefix = s.text("goals.current", targets=_line(s, stored.daily)) + "\n\n"
+        shown = goal_targets(stored.goal)
+        line = _line(s, stored.daily) if shown is None else targets_line(s, *shown, " · ")
+        prefix = s.text("goals.current", targets=line) + "\n\n"
     await _go(s, FlowState(FLOW, "mode", {}), prefix)
 
 
@@ -120,7 +197,11 @@ def _goal(s: Session, data: dict[str, Any], today: date) -> Goal:
     period = data["period"]
     calendar = calendar_for(s.profile, today)
     days = working_days_in_period(period, today, calendar.is_working_day)
-    return Goal(period, float(data["revenue"]), float(data["deal"]), _rates(data), days)
+    # Goals asked before vacation days were asked for count none, as they did then.
+    vacation = int(data.get("vacation", 0))
+    week = len(s.profile.schedule.working_days) or 5
+    rates = _rates(data)
+    return Goal(period, float(data["revenue"]), float(data["deal"]), rates, days, vacation, week)
 
 
 async def _compute(s: Session, state: FlowState) -> None:
@@ -132,9 +213,19 @@ async def _compute(s: Session, state: FlowState) -> None:
         problem = s.text(result.key, **{k: _show(s, k, v) for k, v in result.values.items()})
         # Back to the rates or amounts: the rep fixes the one input that is off.
         step = "rates" if "rate" in result.key else "revenue"
+        step = "vacation" if "vacation" in result.key else step
         await _go(s, FlowState(FLOW, step, dict(state.data)), problem + "\n\n")
         return
-    data = {**state.data, "funnel": _target_values(result.per_day), "days": goal.working_days}
+    end = period_end(goal.period, today)
+    data = {
+        **state.data,
+        "funnel": _target_values(result.per_day),
+        "days": result.days,
+        "vacation": goal.vacation_days,
+        "start": today.isoformat(),
+        "end": end.isoformat(),
+        "targets": [asdict(t) for t in result.targets],
+    }
     await s.deps.storage.flows.set(s.user_id, FlowState(FLOW, "confirm", data), s.deps.clock())
     markup = inline(
         [(s.text("goals.adopt"), "g:ok"), (s.text("goals.again"), "g:again")], columns=2
@@ -142,7 +233,7 @@ async def _compute(s: Session, state: FlowState) -> None:
     notes = [
         s.text(n.key, **{k: _show(s, k, v) for k, v in n.values.items()}) for n in result.notes
     ]
-    await s.send("\n\n".join([_math(s, goal, result), *notes]), markup)
+    await s.send("\n\n".join([_math(s, goal, result, end), *notes]), markup)
 
 
 def _show(s: Session, name: str, value: object) -> object:
@@ -155,25 +246,30 @@ def _show(s: Session, name: str, value: object) -> object:
     return value
 
 
-def _math(s: Session, goal: Goal, funnel: Funnel) -> str:
+def _math(s: Session, goal: Goal, funnel: Funnel, end: date) -> str:
+    content = s.deps.content
     return s.text(
         "goals.math",
         revenue=number(s, goal.revenue),
-        period=s.text(f"goals.period_of.{goal.period}"),
+        period=s.text(f"goals.period_of.{goal.period}", end=full_date(s, end)),
         deal=number(s, goal.deal_size),
         deals=number(s, funnel.deals),
         appointments=number(s, funnel.appointments),
         conversations=number(s, funnel.conversations),
         dials=number(s, funnel.dials),
-        days=goal.working_days,
-        per_day=_line(s, funnel.per_day),
+        days=Raw(content.plural(s.lang, "goals.working_days", funnel.days)),
+        vacation=Raw(content.plural(s.lang, "goals.days", goal.vacation_days)),
+        share=_percent(goal.rates.new_contact_share),
+        per_day=targets_line(s, funnel.targets, end),
     )
 
 
 async def _store(s: Session, daily: DailyTargets, source: str, goal: dict[str, Any] | None) -> None:
     await s.deps.storage.activity.set_targets(s.user_id, daily, source, s.deps.clock(), goal)
     await s.deps.storage.flows.clear(s.user_id)
-    await s.send(s.text("goals.saved", targets=_line(s, daily)), main_menu(s.deps.content, s.lang))
+    shown = goal_targets(goal)
+    line = _line(s, daily) if shown is None else targets_line(s, *shown, " · ")
+    await s.send(s.text("goals.saved", targets=line), main_menu(s.deps.content, s.lang))
 
 
 async def answer_text(s: Session, text: str) -> bool:
@@ -194,10 +290,19 @@ async def answer_text(s: Session, text: str) -> bool:
         if amount is None:
             await _ask(s, state, s.text("goals.error.amount", input=quote(text)) + "\n\n")
             return True
-        following = "deal" if step == "revenue" else "rates"
+        following = "deal" if step == "revenue" else "vacation"
         await _go(s, FlowState(FLOW, following, {**data, step: amount}))
+    elif step == "vacation":
+        days = parse_count(text, maximum=MAX_VACATION_DAYS)
+        if days is None:
+            problem = s.text("goals.error.vacation", input=quote(text), max=MAX_VACATION_DAYS)
+            await _ask(s, state, problem + "\n\n")
+            return True
+        await _go(s, FlowState(FLOW, "rates", {**data, "vacation": days}))
     elif step in RATE_STEPS:
         rate = parse_rate(text)
+        if rate is None and step == "rate_nc" and rate_problem(text) == ZERO_RATE:
+            rate = 0.0  # calling only people called before is a choice, not a typo
         if rate is None:
             await _ask(s, state, s.text("goals.error.rate", input=quote(text)) + "\n\n")
             return True
@@ -243,6 +348,9 @@ async def on_button(update: Update, s: Session) -> None:
             await _go(s, FlowState(FLOW, "direct", stored))
         case ["p", period] if state.step == "period" and period in PERIODS:
             await _go(s, FlowState(FLOW, "revenue", {**stored, "period": period}))
+        case ["v", choice] if state.step == "vacation" and choice in ("default", "0"):
+            days = _vacation_default(s, stored["period"]) if choice == "default" else 0
+            await _go(s, FlowState(FLOW, "rates", {**stored, "vacation": days}))
         case ["r", "keep"] if state.step == "rates":
             await _compute(s, replace(state, step="confirm"))
         case ["r", "edit"] if state.step == "rates":

@@ -11,20 +11,26 @@ from hypothesis import strategies as st
 
 from bot.coach.targets import (
     MAX_DIALS_PER_DAY,
+    MAX_ROUNDING,
     DailyTargets,
     Funnel,
     FunnelProblem,
     Goal,
     Period,
     Rates,
+    Target,
     amount_problem,
     compute_funnel,
+    default_vacation_days,
     format_funnel,
     parse_amount,
     parse_count,
     parse_period,
     parse_rate,
+    period_end,
     rate_problem,
+    round_half_up,
+    shown_target,
     working_days_in_period,
 )
 
@@ -53,14 +59,185 @@ def _goal(
 
 
 def test_worked_example_from_a_yearly_goal() -> None:
+    # 1920 dials over 220 days: 9 a day give 1.8 conversations and 0.45 appointments a day,
+    # so the appointments are shown per week (2.25 → 2), not as 1 a day that needs 20 dials.
     funnel = compute_funnel(_goal())
     assert funnel == Funnel(
         deals=24,
         appointments=96,
         conversations=384,
         dials=1920,
-        per_day=DailyTargets(dials=9, conversations=2, appointments=1, contacts=4),
+        per_day=DailyTargets(dials=9, conversations=2, appointments=0, contacts=4),
+        targets=(
+            Target("dials", 9, "day"),
+            Target("conversations", 2, "day"),
+            Target("appointments", 2, "week"),
+            Target("contacts", 4, "day"),
+        ),
+        days=220,
     )
+
+
+def test_the_issue_example_no_longer_contradicts_itself() -> None:
+    # 1920 dials over 250 days is 7.68 a day → 8; 8 dials give 1.6 conversations and 0.4
+    # appointments a day. Rounding each up gave 2 conversations and 1 appointment a day, which
+    # need 10 and 20 dials: 2.5 times the dial target.
+    funnel = compute_funnel(_goal(days=250))
+    assert isinstance(funnel, Funnel)
+    assert funnel.targets == (
+        Target("dials", 8, "day"),
+        Target("conversations", 8, "week"),
+        Target("appointments", 2, "week"),
+        Target("contacts", 3, "day"),
+    )
+    assert funnel.per_day == DailyTargets(8, 0, 0, 3), "no daily target the dials cannot give"
+
+
+def _chain(rates: Rates) -> dict[str, float]:
+    """How many of each metric one dial gives."""
+    conversations = rates.dial_to_conversation
+    return {
+        "dials": 1.0,
+        "conversations": conversations,
+        "appointments": conversations * rates.conversation_to_appointment,
+        "contacts": rates.new_contact_share,
+    }
+
+
+_valid_rates = st.builds(
+    Rates,
+    st.floats(0.01, 1),
+    st.floats(0.01, 1),
+    st.floats(0.01, 1),
+    st.floats(0, 1),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.floats(1, 1e9),
+    st.floats(1, 1e7),
+    _valid_rates,
+    st.integers(1, 366),
+    st.integers(0, 366),
+    st.integers(1, 7),
+)
+def test_shown_targets_never_ask_for_more_than_the_dials_give(
+    revenue: float, deal: float, rates: Rates, days: int, vacation: int, week: int
+) -> None:
+    result = compute_funnel(Goal("year", revenue, deal, rates, days, vacation, week))
+    if not isinstance(result, Funnel):
+        return
+    dials = result.per_day.dials
+    assert result.days == days - vacation
+    assert dials * result.days >= result.dials, "the dials a day still cover the goal"
+    per = {"day": 1, "week": week, "period": result.days}
+    for target in result.targets:
+        exact = dials * _chain(rates)[target.metric] * per[target.unit]
+        if target.unit == "period":
+            assert target.count == max(1, math.ceil(round(exact, 6)))
+        else:
+            assert abs(target.count - exact) <= MAX_ROUNDING * exact + 1e-9, target
+        daily = getattr(result.per_day, target.metric)
+        assert daily == (target.count if target.unit == "day" else 0)
+
+
+def test_a_target_under_one_a_day_is_shown_per_week() -> None:
+    assert shown_target("appointments", 0.38, 250, 5) == Target("appointments", 2, "week")
+    assert shown_target("appointments", 1.0, 250, 5) == Target("appointments", 1, "day")
+    # 1.5 a day rounds to 2 (a third too many): 7.5 a week rounds honestly to 8.
+    assert shown_target("conversations", 1.5, 250, 5) == Target("conversations", 8, "week")
+    assert shown_target("contacts", 0.0, 250, 5) == Target("contacts", 0, "day")
+
+
+def test_a_period_shorter_than_a_week_shows_its_total() -> None:
+    # One working day: "per week" would mean nothing; 0.3 appointments is one in the period.
+    assert shown_target("appointments", 0.3, 1, 5) == Target("appointments", 1, "period")
+    funnel = compute_funnel(_goal(revenue=1_000, deal=1_000, days=1, period="month"))
+    assert isinstance(funnel, Funnel)
+    assert funnel.days == 1
+    assert funnel.targets[0] == Target("dials", 80, "day")
+    assert funnel.targets[1] == Target("conversations", 16, "day")
+    assert funnel.targets[2] == Target("appointments", 4, "day")
+
+
+def test_vacation_days_are_counted_out() -> None:
+    funnel = compute_funnel(Goal("year", 240_000, 10_000, Rates(), 250, 30))
+    assert isinstance(funnel, Funnel)
+    assert funnel.days == 220
+    assert funnel.per_day.dials == 9  # 1920 / 220 = 8.7, where 250 days gave 8
+
+
+@pytest.mark.parametrize(
+    ("vacation", "key"),
+    [
+        (250, "targets.problem.vacation_fills_period"),
+        (365, "targets.problem.vacation_fills_period"),
+        (-1, "targets.problem.vacation_invalid"),
+    ],
+)
+def test_vacation_that_leaves_no_day_is_explained(vacation: int, key: str) -> None:
+    result = compute_funnel(Goal("year", 240_000, 10_000, Rates(), 250, vacation))
+    assert isinstance(result, FunnelProblem)
+    assert result.key == key
+
+
+def test_a_leap_year_of_every_day_with_365_vacation_days_leaves_one() -> None:
+    days = working_days_in_period("year", date(2024, 1, 1), lambda d: True)
+    assert days == 366
+    funnel = compute_funnel(Goal("year", 10_000, 10_000, Rates(), days, 365))
+    assert isinstance(funnel, Funnel)
+    assert funnel.days == 1
+    assert funnel.per_day.dials == 80
+
+
+def test_huge_goal_and_zero_rates_are_problems_not_targets() -> None:
+    huge = compute_funnel(_goal(revenue=1e12, deal=1))
+    assert isinstance(huge, FunnelProblem)
+    assert huge.key == "targets.problem.too_many_dials"
+    zero = compute_funnel(_goal(rates=Rates(0.2, 0.0, 0.25)))
+    assert isinstance(zero, FunnelProblem)
+    assert zero.key == "targets.problem.rate_zero"
+
+
+@pytest.mark.parametrize(
+    ("period", "start", "end"),
+    [
+        ("year", date(2026, 12, 3), date(2027, 12, 2)),
+        ("quarter", date(2026, 11, 30), date(2027, 2, 27)),
+        ("month", date(2027, 1, 31), date(2027, 2, 27)),
+        ("month", date(2028, 1, 31), date(2028, 2, 28)),  # a leap year's February
+        ("year", date(2024, 2, 29), date(2025, 2, 27)),
+        ("year", date(2028, 1, 1), date(2028, 12, 31)),
+    ],
+)
+def test_period_end_names_the_last_day(period: Period, start: date, end: date) -> None:
+    assert period_end(period, start) == end
+    assert working_days_in_period(period, start, lambda d: True) == (end - start).days + 1
+
+
+@pytest.mark.parametrize(
+    ("country", "period", "days"),
+    [
+        ("DE", "year", 30),
+        ("de", "quarter", 8),  # 7.5, rounded half up
+        ("DE", "month", 3),
+        ("AT", "year", 25),
+        ("CH", "year", 25),
+        ("GB", "year", 28),
+        ("UK", "year", 28),
+        ("US", "year", 15),
+        ("FR", "year", 25),
+        (None, "year", 25),
+        ("", "month", 2),
+    ],
+)
+def test_default_vacation_days_by_country(country: str | None, period: Period, days: int) -> None:
+    assert default_vacation_days(country, period) == days
+
+
+def test_round_half_up() -> None:
+    assert [round_half_up(x) for x in (0.5, 1.5, 2.5, 85.71, 2.49)] == [1, 2, 3, 86, 2]
 
 
 def test_each_stage_rounds_up() -> None:
@@ -73,7 +250,10 @@ def test_each_stage_rounds_up() -> None:
         64,
         320,
     )
-    assert funnel.per_day == DailyTargets(dials=6, conversations=2, appointments=1, contacts=3)
+    # 6 dials a day give 1.2 conversations (1) and 0.3 appointments: 1.5 a week would round to
+    # 2, a third too many, so the quarter's 18 are shown in total.
+    assert funnel.per_day == DailyTargets(dials=6, conversations=1, appointments=0, contacts=2)
+    assert funnel.targets[2] == Target("appointments", 18, "period")
 
 
 def test_custom_rates_and_a_month() -> None:
@@ -117,7 +297,7 @@ def test_format_funnel() -> None:
         "dials": 1920,
         "dials_per_day": 9,
         "conversations_per_day": 2,
-        "appointments_per_day": 1,
+        "appointments_per_day": 0,
         "contacts_per_day": 4,
     }
 
