@@ -6,11 +6,12 @@ import heapq
 import math
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final, Literal, get_args
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import DamerauLevenshtein
 
 from bot.coach._text import fold
 
@@ -170,7 +171,7 @@ def normalize(text: str, *, frames: bool = True) -> str:
 
 # Words that carry no objection on their own: articles, pronouns, auxiliaries, intensifiers,
 # courtesy. Negations ("nicht", "kein", "no", "not") are missing on purpose: they carry one.
-_FILLER_WORDS: Final = """
+_FILLER_DE: Final = """
     der die das den dem des ein eine einen einem einer eines nen nem und oder aber doch ja mal
     halt eben nun so also denn dann da auch eh ich wir sie er es du ihr mir mich uns ihnen ihm
     sich mein meine meinen unser unsere ihre ihren euch ist sind bin bist war waere hat haben
@@ -178,6 +179,8 @@ _FILLER_WORDS: Final = """
     aus ueber gerade jetzt momentan aktuell bitte danke dank hallo hi hey ok okay gut super
     toll klar echt wirklich einfach eigentlich ganz schoen sehr total voll richtig mega alles
     tschuess
+"""
+_FILLER_EN: Final = """
     the a an and or but so just well also then there here i we you he she it they me us him
     them my our your their is are am was were be been being have has had do does did to for
     with of at on in from by about as that this these those if can could would should will
@@ -185,7 +188,13 @@ _FILLER_WORDS: Final = """
     wed hello thanks thank please good great sure yes yeah yep really actually very pretty
     quite totally too um uh oh now currently all bye ciao cheers
 """
-_FILLER: Final = frozenset(_FILLER_WORDS.split())
+_FILLER: Final = frozenset(_FILLER_DE.split()) | frozenset(_FILLER_EN.split())
+# The small words only one language has ("ich", "the"; not "in", "so", nor the "ok" and "hi"
+# Germans say too): they tell which language a customer spoke.
+_OWN_SMALL_WORDS: Final = {
+    "de": frozenset(_FILLER_DE.split()) - frozenset(_FILLER_EN.split()) - {"hi", "hey", "ok"},
+    "en": frozenset(_FILLER_EN.split()) - frozenset(_FILLER_DE.split()),
+}
 
 # The score of an entry, 0-100, is
 #   sure * (COVER * cover + PHRASING * phrasing) + KEYWORD * keyword, then blended with
@@ -212,7 +221,9 @@ _UNKNOWN_IDF_SHARE: Final = 0.5
 # Word matching: keyword stems ("nachdenk") match word starts, words sharing a long prefix are
 # relatives ("interessiert" ~ "interesse"), inflections share a stem ("sagte" ~ "gesagt"),
 # compounds end in a known word ("Wirtschaftslage" ~ "lage"), and a near spelling of a word of
-# five letters or more is a typo ("konkurenz"). Shorter words are too easily someone else's typo.
+# five letters or more is a typo ("konkurenz"). A word of four letters is a typo only of a word
+# one keystroke away (a letter missing, extra, wrong or swapped: "teur", "tuer" ~ "teuer") that
+# also ends like it; shorter words are too easily someone else's word.
 _MIN_STEM: Final = 3
 _STEM_SIM: Final = 0.95
 _MIN_SHARED_PREFIX: Final = 5
@@ -221,6 +232,8 @@ _INFLECTION_SIM: Final = 0.9
 _MIN_COMPOUND_PART: Final = 4
 _COMPOUND_SIM: Final = 0.8
 _MIN_TYPO_WORD: Final = 5
+_MIN_SHORT_TYPO_WORD: Final = 4
+_SHORT_TYPO_SIM: Final = 0.8
 _TYPO_CUTOFF: Final = 80.0
 _TYPO_SIM: Final = 0.9
 _SURE_SIM: Final = 0.9
@@ -411,7 +424,7 @@ class Matcher:
                 total += _FILLER_IDF
                 continue
             sims = self._lookup(token, typos=typo_budget > 0)
-            if len(token) >= _MIN_TYPO_WORD and max(sims.values(), default=0.0) < _SURE_SIM:
+            if len(token) >= _MIN_SHORT_TYPO_WORD and max(sims.values(), default=0.0) < _SURE_SIM:
                 typo_budget -= 1
             if not sims:
                 # A bare number the playbook doesn't know is a fact ("12 Anrufe 3 Termine"),
@@ -468,4 +481,51 @@ class Matcher:
                     continue
                 term_id = self._term_ids[term]
                 sims[term_id] = max(sims.get(term_id, 0.0), _TYPO_SIM * score / 100)
+        elif typos and len(word) == _MIN_SHORT_TYPO_WORD and not sims:
+            for term in self._by_initial.get(word[0], ()):
+                if (
+                    len(term) <= len(word) + 1
+                    and term[-1] == word[-1]
+                    and DamerauLevenshtein.distance(word, term, score_cutoff=1) <= 1
+                ):
+                    term_id = self._term_ids[term]
+                    sims[term_id] = max(sims.get(term_id, 0.0), _SHORT_TYPO_SIM)
         return sims
+
+
+# Another language's playbook answers instead of the rep's own only when it fits clearly better:
+# loanwords ("Budget", "Feedback") give the wrong language a near tie.
+CROSS_LANGUAGE_MARGIN: Final = 8.0
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """The matches for a text and the language of the playbook they come from."""
+
+    lang: str
+    matches: list[Match]
+
+
+def match_languages(
+    matchers: Mapping[str, Matcher], text: str, prefer: str, limit: int = 3
+) -> Found:
+    """Look a text up in every language's playbook; the rep's own wins unless another fits
+    clearly better (a German customer's words from a rep with an English profile)."""
+    own = matchers.get(prefer)
+    best = Found(prefer, own.match(text, limit) if own is not None else [])
+    top = best.matches[0].score if best.matches else 0.0
+    words = set(normalize(text).split())
+    spoken = {lang: len(words & small) for lang, small in _OWN_SMALL_WORDS.items()}
+    for lang, matcher in matchers.items():
+        if lang == prefer:
+            continue
+        other = matcher.match(text, limit)
+        if not other:
+            continue
+        margin = CROSS_LANGUAGE_MARGIN if best.matches else 0.0
+        if spoken.get(lang, 0) and not spoken.get(prefer, 0):
+            # Only the other language's small words: it is that language on a near tie too.
+            margin = -CROSS_LANGUAGE_MARGIN
+        if other[0].score > top + margin:
+            best, top = Found(lang, other), other[0].score
+    return best

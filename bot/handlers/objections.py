@@ -13,7 +13,7 @@ from telegram import (
 )
 
 from bot.coach.language import pick_language
-from bot.coach.objections import Entry, Match
+from bot.coach.objections import Entry, Found, Match, match_languages
 from bot.content import Raw
 from bot.handlers.context import Context, Session, deps_of, with_session
 from bot.handlers.flows import quote
@@ -44,12 +44,22 @@ def render_entry(s: Session, entry: Entry) -> str:
     )
 
 
-def _card_markup(s: Session, best: Entry, others: list[Match]) -> InlineKeyboardMarkup:
+def find(s: Session, text: str, limit: int = 3) -> Found:
+    """The entries for what the customer said, from the playbook of the language they spoke."""
+    return match_languages(s.deps.matchers, text, s.lang, limit)
+
+
+def _card_markup(
+    s: Session, best: Entry, others: list[Match], lang: str | None = None
+) -> InlineKeyboardMarkup:
+    lang = lang or s.lang
     # Runners-up first; where the matcher has none, neighbours from the same topic.
     related = [m.entry for m in others]
-    related += [e for e in s.deps.playbooks[s.lang].in_category(best.category) if e != best]
+    related += [e for e in s.deps.playbooks[lang].in_category(best.category) if e != best]
     unique = list({e.id: e for e in related if e.id != best.id}.values())[:2]
-    buttons = [(f"↪️ {_label(e)}", f"o:e:{e.id}") for e in unique]
+    # An entry of the customer's language, not the rep's, names its language in the button.
+    suffix = f":{lang}" if lang != s.lang else ""
+    buttons = [(f"↪️ {_label(e)}", f"o:e:{e.id}{suffix}") for e in unique]
     extra = [
         [(s.text("objection.drill"), f"p:e:{best.id}")],
         [(s.text("objection.categories"), "o:c")],
@@ -65,14 +75,23 @@ def _categories_markup(s: Session) -> InlineKeyboardMarkup:
 
 async def answer_objection(s: Session, text: str, *, quiet: bool = False) -> bool:
     """Find the best entry for what the customer said and send its card; False if none fits."""
-    matches = s.deps.matchers[s.lang].match(text, limit=3)
-    if not matches:
+    found = find(s, text)
+    if not found.matches:
         if not quiet:
             await s.say("objection.no_match", _categories_markup(s), input=quote(text))
         return False
-    best = matches[0].entry
-    await s.send(render_entry(s, best), _card_markup(s, best, matches[1:]))
+    best = found.matches[0].entry
+    await s.send(
+        _card_text(s, best, found.lang), _card_markup(s, best, found.matches[1:], found.lang)
+    )
     return True
+
+
+def _card_text(s: Session, entry: Entry, lang: str) -> str:
+    # The replies are for the customer, so they are in the customer's language; the rep hears
+    # why in their own.
+    card = render_entry(s, entry)
+    return card if lang == s.lang else s.text(f"objection.other_language.{lang}") + "\n\n" + card
 
 
 async def show_objection_help(s: Session) -> None:
@@ -98,9 +117,16 @@ async def on_button(update: Update, s: Session) -> None:
     assert query is not None
     parts = (query.data or "").split(":")
     playbook = s.deps.playbooks[s.lang]
-    if parts[1:2] == ["e"] and len(parts) == 3 and (entry := s.deps.find_entry(s.lang, parts[2])):
+    # "o:e:<id>" is the rep's language; "o:e:<id>:<lang>" an entry in the customer's.
+    lang = parts[3] if len(parts) == 4 and parts[3] in s.deps.playbooks else s.lang
+    if (
+        parts[1:2] == ["e"]
+        and len(parts) in (3, 4)
+        and (len(parts) == 3 or lang == parts[3])
+        and (entry := s.deps.find_entry(lang, parts[2]))
+    ):
         await query.answer()
-        await s.send(render_entry(s, entry), _card_markup(s, entry, []))
+        await s.send(_card_text(s, entry, lang), _card_markup(s, entry, [], lang))
     elif parts[1:] == ["c"]:
         await query.answer()
         await s.say("objection.pick_category", _categories_markup(s))
@@ -130,7 +156,8 @@ async def on_inline_query(update: Update, context: Context) -> None:
         )
     )
     text = query.query.strip()
-    matches = deps.matchers[lang].match(text, limit=3) if text else []
+    # The replies go to the customer as they are: in the language the customer spoke.
+    matches = match_languages(deps.matchers, text, lang).matches if text else []
     results = [
         InlineQueryResultArticle(
             id=uuid4().hex,

@@ -20,6 +20,7 @@ from bot.coach.objections import (
     Match,
     Matcher,
     Playbook,
+    match_languages,
     normalize,
 )
 from bot.playbook import load_playbooks
@@ -254,3 +255,72 @@ def test_match_never_raises(matchers: dict[str, Matcher], text: str, lang: str, 
     assert not result or result[0].score >= NO_MATCH_BELOW
     assert [m.score for m in result] == sorted((m.score for m in result), reverse=True)
     assert len({m.entry.id for m in result}) == len(result)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        ("de", "zu tuer", "too_expensive"),
+        ("de", "zu teur", "too_expensive"),
+        ("de", "zu teuer!!", "too_expensive"),
+        ("de", "Das ist uns zu tuer", "too_expensive"),
+        ("en", "send me an emal", "send_email"),
+    ],
+)
+def test_a_short_word_with_one_typo_is_found(
+    matchers: dict[str, Matcher], lang: str, text: str, expected: str
+) -> None:
+    result = matchers[lang].match(text)
+    assert result, text
+    assert result[0].entry.id == expected
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize(
+    "text", ["ok", "ja", "hallo", "12 Anrufe", "yes", "lol", "kalt", "gern", "Team", "Danke!"]
+)
+def test_short_everyday_texts_find_nothing_confident(
+    matchers: dict[str, Matcher], lang: str, text: str
+) -> None:
+    # 65 is what a waiting mode needs to take a text as an objection (bot/handlers/basic.py).
+    assert all(m.score < 65 for m in matchers[lang].match(text)), (lang, text)
+
+
+@pytest.mark.parametrize(
+    ("prefer", "text", "lang", "expected"),
+    [
+        ("en", "zu teuer", "de", "too_expensive"),
+        ("en", "zu tuer", "de", "too_expensive"),
+        ("en", "Wir haben schon einen Lieferanten", "de", "have_supplier"),
+        ("en", "das muss ich mit meinem Chef besprechen", "de", "ask_boss"),
+        ("de", "too expensive", "en", "too_expensive"),
+        ("de", "we already have a supplier", "en", "have_supplier"),
+        ("de", "I need to think about it", "en", "think_about_it"),
+        # The rep's own language keeps a loanword or a near tie.
+        ("de", "kein Budget", "de", "no_budget"),
+        ("en", "no budget", "en", "no_budget"),
+        ("de", "zu teuer", "de", "too_expensive"),
+    ],
+)
+def test_the_customers_language_is_searched_too(
+    matchers: dict[str, Matcher], prefer: str, text: str, lang: str, expected: str
+) -> None:
+    found = match_languages(matchers, text, prefer)
+    assert found.lang == lang, text
+    assert found.matches
+    assert found.matches[0].entry.id == expected
+
+
+def test_cross_language_keeps_own_language_accuracy(
+    matchers: dict[str, Matcher], labelled: dict[str, Any]
+) -> None:
+    # Every labelled text, looked up for a rep of either language, finds the same entry in the
+    # language it is written in as a rep of that language would.
+    for lang in LANGS:
+        for prefer in LANGS:
+            for texts in labelled[lang].values():
+                for text in texts:
+                    own = [m.entry.id for m in matchers[lang].match(text, limit=1)]
+                    found = match_languages(matchers, text, prefer, limit=1)
+                    if own:
+                        assert (found.lang, found.matches[0].entry.id) == (lang, own[0]), text

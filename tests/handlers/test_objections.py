@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.coach.objections import Entry
+from bot.playbook import load_playbooks
 from tests.handlers.conftest import Harness, onboarded
 
 
@@ -78,3 +80,51 @@ async def test_inline_query_from_a_stranger_and_empty_query(harness: Harness) ->
     nonsense = stranger.inline_query("😀" * 300)
     answer = await stranger.wait_for(lambda: harness.sandbox.inline_answer(nonsense))
     assert answer.results == []
+
+
+def _entry(lang: str, entry_id: str) -> Entry:
+    entry = load_playbooks()[lang].get(entry_id)
+    assert entry is not None
+    return entry
+
+
+async def test_a_short_typo_finds_the_price_objection_in_chat_and_inline(harness: Harness) -> None:
+    user = await onboarded(harness, 7008)
+    for text in ("zu tuer", "zu teur", "zu teuer!!"):
+        user.send_text(text)
+        card = await user.next_message()
+        assert "Das kannst du sagen:" in card.text, text
+        assert "teuer" in card.text.split("\n")[0], text
+    query_id = user.inline_query("zu teur")
+    answer = await user.wait_for(lambda: harness.sandbox.inline_answer(query_id))
+    assert answer.results
+    builtin = _entry("de", "too_expensive")
+    replies = {r["input_message_content"]["message_text"] for r in answer.results}
+    assert set(builtin.replies) <= replies
+
+
+async def test_the_customers_language_answers_with_a_word_why(harness: Harness) -> None:
+    english = await onboarded(harness, 7009, "en")
+    english.send_text("Wir haben schon einen Lieferanten")
+    card = await english.next_message()
+    assert card.text.startswith("🇩🇪 Your customer spoke German")
+    assert "What you can say:" in card.text, "the rep's own labels"
+    german = _entry("de", "have_supplier")
+    assert german.replies[0] in card.text, "the German replies"
+    other = next(label for label in card.button_labels if label.startswith("↪️"))
+    english.press(other, message=card)
+    second = await english.next_message()
+    assert second.text.startswith("🇩🇪 Your customer spoke German"), "the runner-up in German"
+
+    rep = await onboarded(harness, 7010)
+    rep.send_command("einwand", "we already have a supplier")
+    card = await rep.next_message()
+    assert card.text.startswith("🇬🇧 Dein Kunde hat Englisch gesprochen")
+    assert "Das kannst du sagen:" in card.text
+    query_id = rep.inline_query("too expensive")
+    answer = await rep.wait_for(lambda: harness.sandbox.inline_answer(query_id))
+    builtin = _entry("en", "too_expensive")
+    assert answer.results[0]["input_message_content"]["message_text"] == builtin.replies[0]
+    # The rep's own language stays where the text is theirs.
+    rep.send_text("kein Budget")
+    assert not (await rep.next_message()).text.startswith("🇬🇧")
