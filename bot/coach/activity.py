@@ -426,10 +426,15 @@ def progress_bar(done: int, target: int, width: int = 10) -> str:
 
 
 def percent(done: int, target: int) -> int:
-    """Whole percent of the target done, rounded down, not capped at 100; 0 or 100 for no target."""
+    """Whole percent of the target done, to the nearest (6 of 7 is 86), not capped at 100; 0 or
+    100 for no target. Only a met target shows 100, and only nothing done shows 0."""
     if target <= 0:
         return 100 if done > 0 else 0
-    return max(0, done) * 100 // target
+    done = max(0, done)
+    nearest = (done * 200 + target) // (target * 2)  # halves up, in integers
+    if done < target:
+        nearest = min(nearest, 99)
+    return max(nearest, 1) if done > 0 else 0
 
 
 def hit(counts: Counts, targets: DailyTargets) -> bool:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Final, Protocol, cast
 
-from bot.coach.activity import METRICS
+from bot.coach.activity import METRICS, percent
 from bot.coach.calendar import WorkCalendar
 
 DIALS: Final = "dials"
@@ -135,11 +135,15 @@ def metric_values(value: Amounts | None) -> dict[str, int]:
 
 @dataclass(frozen=True)
 class DayStat:
-    """One working day: what was done and what was targeted, metric by metric."""
+    """One working day: what was done and what was targeted, metric by metric.
+
+    `in_progress` marks today while its dial target is still open: not a miss yet.
+    """
 
     day: date
     actual: Mapping[str, int]
     target: Mapping[str, int]
+    in_progress: bool = False
 
     def met(self, metric: str) -> bool:
         """Whether a metric reached its target (never for a target of 0)."""
@@ -153,13 +157,28 @@ class DayStat:
 
 @dataclass(frozen=True)
 class WeekSummary:
-    """The last working days, how many counted, and the day with the most dials."""
+    """The last working days, how many counted, and the day with the most dials.
+
+    `hits` and `hit_rate` are of the `finished` days: today counts once its target is met and
+    is left out while it is still in progress.
+    """
 
     days: tuple[DayStat, ...]
     hits: int
-    # Percent of the days that counted, rounded down so 100 means every day.
+    # Percent of the finished days on target, to the nearest; 100 only when every one was.
     hit_rate: int
     best_day: DayStat | None
+    finished: int = 0
+
+    @property
+    def missed(self) -> int:
+        """Finished working days below the dial target."""
+        return self.finished - self.hits
+
+    @property
+    def in_progress(self) -> DayStat | None:
+        """Today, when it is among the days and its dial target is still open."""
+        return next((stat for stat in self.days if stat.in_progress), None)
 
 
 def _daily_targets(targets: Mapping[date, Amounts] | Amounts) -> Mapping[date, Amounts] | None:
@@ -176,22 +195,28 @@ def week_summary(
     calendar: WorkCalendar,
     end: date,
     days: int = 7,
+    *,
+    today: date | None = None,
 ) -> WeekSummary:
-    """The last `days` working days up to `end`, with targets, hits and the best day."""
+    """The last `days` working days up to `end`, with targets, hits and the best day; `today`
+    (the rep's local date), while below its dial target, is in progress and not yet a miss."""
     per_day = _daily_targets(targets)
     same = metric_values(cast(Amounts, targets)) if per_day is None else {}
-    stats = tuple(
-        DayStat(
+    stats = []
+    for day in calendar.last_working_days(end, days):
+        stat = DayStat(
             day,
             metric_values(history.get(day)),
             dict(same) if per_day is None else metric_values(per_day.get(day)),
         )
-        for day in calendar.last_working_days(end, days)
-    )
+        if day == today and not stat.hit:
+            stat = DayStat(stat.day, stat.actual, stat.target, in_progress=True)
+        stats.append(stat)
+    finished = sum(1 for stat in stats if not stat.in_progress)
     hits = sum(1 for stat in stats if stat.hit)
-    rate = hits * 100 // len(stats) if stats else 0
+    rate = percent(hits, finished) if finished else 0
     best: DayStat | None = None
     for stat in stats:
         if stat.actual[DIALS] > (best.actual[DIALS] if best else 0):
             best = stat
-    return WeekSummary(stats, hits, rate, best)
+    return WeekSummary(tuple(stats), hits, rate, best, finished)

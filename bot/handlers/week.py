@@ -10,7 +10,7 @@ from telegram import InlineKeyboardMarkup, InputFile, Update
 
 from bot.charts import ChartLabels, week_chart
 from bot.coach.activity import METRICS, correctable
-from bot.coach.streaks import records, streak, week_summary
+from bot.coach.streaks import DayStat, records, streak, week_summary
 from bot.handlers.calendars import calendar_for, today_of
 from bot.handlers.context import Session, with_session
 from bot.handlers.followups import stats_lines
@@ -52,13 +52,15 @@ async def week_message(s: Session, days: int = 7) -> tuple[bytes, str, InlineKey
     targets = {d: {**daily, "dials": r.target_dials or daily["dials"]} for d, r in recent.items()}
     for day in calendar.last_working_days(today, days):
         targets.setdefault(day, daily)
-    summary = week_summary(history, targets, calendar, today, days)
+    summary = week_summary(history, targets, calendar, today, days, today=today)
+    weekdays = s.deps.content.list(s.lang, "common.weekdays_short")
     labels = ChartLabels(
         title=s.text("week.title", days=days),
         metrics={m: s.text(f"week.metric.{m}") for m in METRICS},
         actual=s.text("week.actual"),
         target=s.text("week.target"),
-        weekdays=s.deps.content.list(s.lang, "common.weekdays_short"),
+        weekdays=weekdays,
+        days=[_chart_day(s, stat, weekdays, len(summary.days)) for stat in summary.days],
     )
     # Drawing takes tens of milliseconds: keep the event loop free for other reps.
     png = await asyncio.to_thread(week_chart, summary.days, labels)
@@ -66,11 +68,23 @@ async def week_message(s: Session, days: int = 7) -> tuple[bytes, str, InlineKey
     day_targets = {d: r.target_dials or daily["dials"] for d, r in all_days.items()}
     current = streak(dials, day_targets, calendar, today)
     best = records(dials)
+    lines = [
+        s.deps.content.plural(
+            s.lang, "week.summary", summary.finished, hits=summary.hits, rate=summary.hit_rate
+        )
+    ]
+    open_day = summary.in_progress
+    if open_day is not None and open_day.target["dials"] > 0:
+        lines.append(
+            s.text(
+                "week.in_progress",
+                done=open_day.actual["dials"],
+                target=open_day.target["dials"],
+            )
+        )
     caption = "\n".join(
         [
-            s.text(
-                "week.summary", hits=summary.hits, total=len(summary.days), rate=summary.hit_rate
-            ),
+            *lines,
             s.text(
                 "week.streak",
                 streak=current.current,
@@ -99,6 +113,14 @@ async def week_message(s: Session, days: int = 7) -> tuple[bytes, str, InlineKey
         day_buttons, columns=4, extra_rows=[[(s.text("week.switch", days=other), f"w:{other}")]]
     )
     return png, caption, markup
+
+
+def _chart_day(s: Session, stat: DayStat, weekdays: tuple[str, ...], count: int) -> str:
+    """A bar's label: weekday and date (just the day for two weeks), today marked as running."""
+    day = stat.day
+    label = f"{weekdays[day.weekday()]}\n{day.day:02d}.{day.month:02d}." if count <= 7 else ""
+    label = label or f"{weekdays[day.weekday()]}\n{day.day}."
+    return label + ("\n" + s.text("week.in_progress_short") if stat.in_progress else "")
 
 
 def _code(day: date) -> str:

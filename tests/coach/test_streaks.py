@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.coach.activity import Counts
+from bot.coach.activity import Counts, percent
 from bot.coach.calendar import Pause, WorkCalendar, local_date, public_holidays
 from bot.coach.streaks import (
     Amounts,
@@ -285,7 +285,7 @@ def test_week_summary_of_dials() -> None:
     assert [stat.day for stat in summary.days] == expected
     assert [stat.hit for stat in summary.days] == [False, True, False, True, False, True, False]
     assert summary.hits == 3
-    assert summary.hit_rate == 42  # 3 of 7, rounded down
+    assert summary.hit_rate == 43  # 3 of 7 is 42.9 %, to the nearest
     assert summary.best_day is not None
     assert summary.best_day.day == d(1, 2)
     assert summary.days[1].actual == {
@@ -313,7 +313,7 @@ def test_week_summary_of_all_metrics() -> None:
     assert second.met("appointments")
     assert not second.met("contacts")
     assert third.actual == {"dials": 10, "conversations": 0, "appointments": 1, "contacts": 0}
-    assert (summary.hits, summary.hit_rate) == (2, 66)
+    assert (summary.hits, summary.hit_rate) == (2, 67)
     assert summary.best_day == second
     # The same targets as a mapping, and per day.
     as_mapping = week_summary(history, {"dials": 50, "appointments": 2}, WEEKDAYS, d(1, 8), 3)
@@ -354,3 +354,40 @@ def test_day_stat_without_target_is_never_met() -> None:
     stat = DayStat(d(1, 6), {"dials": 100}, {})
     assert not stat.hit
     assert not stat.met("contacts")
+
+
+def test_today_unfinished_is_in_progress_not_a_miss() -> None:
+    # Monday 13 January 2025 at noon: the six working days before all hit, today at 20 of 50.
+    history = hits(d(1, 6), d(1, 7), d(1, 8), d(1, 9), d(1, 10)) | {d(1, 3): 50, d(1, 13): 20}
+    summary = week_summary(history, TARGET, WEEKDAYS, d(1, 13), today=d(1, 13))
+    assert [stat.in_progress for stat in summary.days] == [False] * 6 + [True]
+    assert summary.in_progress == summary.days[-1]
+    assert (summary.hits, summary.finished, summary.missed) == (6, 6, 0)
+    assert summary.hit_rate == 100, "six of six finished days; today is not a miss yet"
+    # Once today's target is met it counts like any other day.
+    done = week_summary(history | {d(1, 13): 50}, TARGET, WEEKDAYS, d(1, 13), today=d(1, 13))
+    assert (done.hits, done.finished, done.hit_rate, done.in_progress) == (7, 7, 100, None)
+    # A day off today changes nothing: it is not among the working days.
+    weekend = week_summary(history, TARGET, WEEKDAYS, d(1, 12), today=d(1, 12))
+    assert weekend.in_progress is None
+    assert weekend.finished == 7
+
+
+def test_week_summary_rounds_to_nearest() -> None:
+    # Six hits of seven: 85.7 % is 86 %, not 85 %.
+    days = [d(1, 2), d(1, 3), d(1, 6), d(1, 7), d(1, 8), d(1, 9)]
+    summary = week_summary(hits(*days), TARGET, WEEKDAYS, d(1, 10))
+    assert (summary.hits, summary.finished, summary.hit_rate) == (6, 7, 86)
+    only_today_open = week_summary({}, TARGET, WEEKDAYS, d(1, 10), days=1, today=d(1, 10))
+    assert (only_today_open.finished, only_today_open.hit_rate) == (0, 0)
+
+
+def test_percent_rounds_to_nearest_but_never_claims_a_target_met() -> None:
+    assert percent(6, 7) == 86
+    assert percent(1, 3) == 33
+    assert percent(2, 3) == 67
+    assert percent(1, 8) == 13  # 12.5 halves up
+    assert percent(199, 200) == 99, "not 100 while a call is missing"
+    assert percent(1, 1000) == 1, "not 0 once something is done"
+    assert percent(0, 7) == 0
+    assert percent(7, 7) == 100

@@ -26,12 +26,38 @@ async def test_week_sends_a_png_chart_with_summary(harness: Harness) -> None:
     width, height = struct.unpack(">II", png[16:24])
     assert width > 400
     assert height > 300
-    assert "an 2 von 7 Arbeitstagen" in photo.text
+    # Monday morning: today is not over, so it is no miss; the six days before are counted.
+    assert "an 2 von 6 abgeschlossenen Arbeitstagen erreicht (33 %)" in photo.text
+    assert "Heute läuft noch: 0/10 📞" in photo.text
     assert "Mi 18.11." in photo.text, "best day named"
     user.press("w:14", message=photo)
     longer = await user.next_message(timeout=15)
     assert longer.file is not None
-    assert "von 14 Arbeitstagen" in longer.text
+    assert "an 2 von 13 abgeschlossenen Arbeitstagen erreicht (15 %)" in longer.text
+
+
+async def test_week_rounds_to_nearest_and_counts_today_once_met(harness: Harness) -> None:
+    user = await onboarded(harness, 6006, "en")
+    activity = harness.storage.activity
+    now = harness.clock.now
+    await activity.set_targets(6006, DailyTargets(10, 3, 1, 4), "manual", now)
+    # Friday 13th missed, Monday 16th to Friday 20th on target.
+    for day in (16, 17, 18, 19, 20):
+        await activity.change(
+            6006, date(2026, 11, day), Counts(10), source="log", now=now, target_dials=10
+        )
+    user.send_command("week")
+    running = await user.next_message(timeout=15)
+    assert "on 5 of 6 finished working days (83%)" in running.text
+    assert "Today is in progress: 0/10 📞" in running.text
+    await activity.change(
+        6006, date(2026, 11, 23), Counts(10), source="log", now=now, target_dials=10
+    )
+    user.send_command("week")
+    met = await user.next_message(timeout=15)
+    # Six of seven is 85.7 %: 86 %, where rounding down said 85 %.
+    assert "on 6 of 7 finished working days (86%)" in met.text
+    assert "in progress" not in met.text
 
 
 async def test_week_with_no_data_still_works(harness: Harness) -> None:
@@ -39,7 +65,8 @@ async def test_week_with_no_data_still_works(harness: Harness) -> None:
     user.send_command("week")
     photo = await user.next_message(timeout=15)
     assert photo.file is not None
-    assert "0 of 7 working days" in photo.text
+    assert "0 of 6 finished working days (0%)" in photo.text
+    assert "in progress" not in photo.text, "no target, nothing to be in progress on"
 
 
 async def test_audit_start_to_finish_and_adopt(harness: Harness) -> None:
@@ -118,7 +145,7 @@ async def test_a_day_opened_from_week_is_corrected_and_week_follows(harness: Har
     )
     user.send_command("week")
     photo = await user.next_message(timeout=15)
-    assert "an 1 von 7 Arbeitstagen" in photo.text
+    assert "an 1 von 6 abgeschlossenen Arbeitstagen" in photo.text
     # One button per working day still in reach (a week back), then the 14-day switch.
     assert photo.button_labels == [
         "✏️ Mo 16.11.", "✏️ Di 17.11.", "✏️ Mi 18.11.", "✏️ Do 19.11.", "✏️ Fr 20.11.",
@@ -143,7 +170,7 @@ async def test_a_day_opened_from_week_is_corrected_and_week_follows(harness: Har
     await user.wait_for(lambda: "Anrufe: 9/10" in card.text)
     assert (await activity.day(6004, friday)).counts == Counts(9, 2)
     user.send_command("week")
-    assert "an 0 von 7 Arbeitstagen" in (await user.next_message(timeout=15)).text
+    assert "an 0 von 6 abgeschlossenen Arbeitstagen" in (await user.next_message(timeout=15)).text
 
 
 async def test_minus_on_a_day_at_zero_stays_at_zero(harness: Harness) -> None:
