@@ -8,6 +8,7 @@ stored; the data-rights commands (/privacy, /export, /delete) answer everybody.
 
 from __future__ import annotations
 
+import html
 import logging
 from datetime import datetime
 from typing import Final
@@ -33,7 +34,9 @@ from bot.coach.access import (
     start_code,
 )
 from bot.coach.language import pick_language
+from bot.coach.teams import Team
 from bot.content import Raw
+from bot.handlers import team_admin
 from bot.handlers.context import Context, Deps, Session, deps_of, with_session
 from bot.handlers.keyboards import inline
 from bot.storage.access import RepInfo
@@ -87,6 +90,7 @@ async def _admit(update: Update, user: User, deps: Deps, context: Context) -> bo
         result = await access.redeem(code, user.id, now, admin_only=verdict.allowed)
         if isinstance(result, Invite):
             verdict = Verdict(True, admin=result.role == ADMIN)
+            await _join_team(deps, user, result, now)
             if result.role == ADMIN and chat is not None:
                 await context.bot.send_message(chat.id, _text(deps, user, "access.owner_welcome"))
         elif not verdict.allowed:
@@ -94,6 +98,8 @@ async def _admit(update: Update, user: User, deps: Deps, context: Context) -> bo
     elif verdict.allowed and member is None and command is not None and command[0] == "start":
         # Whoever starts is recorded as let in: a later switch to invite mode keeps them.
         await access.grant(user.id, REP, now)
+        if not verdict.admin:
+            await deps.storage.teams.join_default(user.id, None, now)
     if verdict.allowed:
         await access.seen(user.id, now)
         return True
@@ -101,6 +107,23 @@ async def _admit(update: Update, user: User, deps: Deps, context: Context) -> bo
         return True
     await _refuse(update, user, deps, context, verdict.reason or "not_invited")
     return False
+
+
+async def _join_team(deps: Deps, user: User, invite: Invite, now: datetime) -> None:
+    """The invite decides the team: an admin link makes its opener a lead (of a team of
+    their own, or the one nobody leads), a rep's link puts them in its team, else in their
+    inviter's or the first one."""
+    teams = deps.storage.teams
+    team_id, inviter = await teams.invite_team(invite.id)
+    if invite.role == ADMIN:
+        if team_id is not None:
+            await teams.add_lead(team_id, user.id)
+        else:
+            await teams.ensure_led(user.id, _text(deps, user, "team_admin.default_name"), now)
+    elif team_id is not None:
+        await teams.move(user.id, team_id, now)
+    else:
+        await teams.join_default(user.id, inviter, now)
 
 
 def _data_rights(update: Update, command: tuple[str, str] | None) -> bool:
@@ -165,11 +188,31 @@ async def invite_command(update: Update, s: Session) -> None:
     if mode != "invite":
         await s.say("access.invite.not_invite_mode", mode=mode)
         return
+    teams = await team_admin.led_teams(s)
+    if len(teams) > 1:
+        # A lead of several teams says first which team the link is for.
+        choices = [(team.name, f"{PREFIX}:i:{team.id}") for team in teams]
+        await s.say("access.invite.ask_team", inline(choices, columns=1))
+        return
+    await s.send(*_uses_question(s, None))
+
+
+def _uses_question(s: Session, team_id: int | None) -> tuple[str, InlineKeyboardMarkup]:
+    """For one person or several? (The team, if chosen, rides along in the buttons.)"""
+    suffix = f":{team_id}" if team_id is not None else ""
     buttons = [
-        (s.text("access.invite.button_one"), f"{PREFIX}:u:1"),
-        (s.text("access.invite.button_many"), f"{PREFIX}:u:0"),
+        (s.text("access.invite.button_one"), f"{PREFIX}:u:1{suffix}"),
+        (s.text("access.invite.button_many"), f"{PREFIX}:u:0{suffix}"),
     ]
-    await s.say("access.invite.ask_uses", inline(buttons, columns=1))
+    return s.text("access.invite.ask_uses"), inline(buttons, columns=1)
+
+
+async def _invite_team(s: Session, team_id: int | None) -> int | None:
+    """The team an invite is for: the chosen one if the admin leads it, else their first."""
+    teams = await team_admin.led_teams(s)
+    if team_id is not None and any(team.id == team_id for team in teams):
+        return team_id
+    return teams[0].id if teams else None
 
 
 def _invites_view(s: Session, found: list[Invite]) -> tuple[str, InlineKeyboardMarkup | None]:
@@ -208,27 +251,57 @@ async def invites_command(update: Update, s: Session) -> None:
 # --- The team list -----------------------------------------------------------------------------
 
 
-def _who(user_id: int) -> Raw:
-    """A tappable mention: Telegram shows the person's profile (we store no names)."""
-    return Raw(f'<a href="tg://user?id={user_id}">{user_id}</a>')
+def _who(s: Session, rep: RepInfo) -> Raw:
+    """A tappable mention under the name leads see: Telegram opens the person's profile."""
+    label = html.escape(team_admin.member_label(s, rep.display_name))
+    return Raw(f'<a href="tg://user?id={rep.user_id}">{label}</a>')
+
+
+# One line of the list: the team it is listed under (None: no team yet) and the person.
+Listed = tuple[Team | None, RepInfo]
+
+
+async def _listed(s: Session) -> tuple[list[Team], list[Listed]]:
+    """The admin's teams and the people in them, team by team; then those in no team."""
+    teams = await team_admin.led_teams(s)
+    # "Last active" as of now: the times noted today are written first.
+    await s.deps.storage.access.flush_seen()
+    reps = await s.deps.storage.access.reps()
+    listed: list[Listed] = []
+    for team in teams:
+        listed.extend((team, rep) for rep in reps if rep.team_id == team.id)
+    listed.extend((None, rep) for rep in reps if rep.team_id is None)
+    return teams, listed
 
 
 def _reps_view(
-    s: Session, reps: list[RepInfo], page: int
+    s: Session, teams: list[Team], listed: list[Listed], page: int
 ) -> tuple[str, InlineKeyboardMarkup | None]:
-    """One page of the team list with disable/enable buttons and paging."""
-    pages = max(1, -(-len(reps) // REPS_PER_PAGE))
+    """One page of the team list, grouped by team, with disable/enable, move and paging."""
+    pages = max(1, -(-len(listed) // REPS_PER_PAGE))
     page = min(max(page, 0), pages - 1)
-    shown = reps[page * REPS_PER_PAGE : (page + 1) * REPS_PER_PAGE]
-    lines, buttons = [], []
-    for n, rep in enumerate(shown, start=page * REPS_PER_PAGE + 1):
+    shown = listed[page * REPS_PER_PAGE : (page + 1) * REPS_PER_PAGE]
+    lines: list[str] = []
+    buttons = []
+    group: object = ()
+    for n, (team, rep) in enumerate(shown, start=page * REPS_PER_PAGE + 1):
+        if team != group:
+            group = team
+            if lines:
+                lines.append("")
+            header = (
+                s.text("access.reps.team", name=team.name)
+                if team is not None
+                else s.text("access.reps.no_team")
+            )
+            lines.append(header)
         admin = rep.role == ADMIN or rep.user_id in s.deps.settings.admin_ids
         status = "disabled" if rep.disabled else ("active" if rep.onboarded else "setup")
         lines.append(
             s.text(
                 "access.reps.line",
                 n=n,
-                who=_who(rep.user_id),
+                who=_who(s, rep),
                 role=s.text("access.reps.admin" if admin else "access.reps.rep"),
                 status=s.text(f"access.reps.status.{status}"),
                 seen=_local(s, rep.last_seen_at) if rep.last_seen_at else "–",
@@ -240,26 +313,39 @@ def _reps_view(
             buttons.append((s.text("access.reps.enable", n=n), f"{PREFIX}:e:{rep.user_id}:{page}"))
         else:
             buttons.append((s.text("access.reps.disable", n=n), f"{PREFIX}:d:{rep.user_id}:{page}"))
+        if len(teams) > 1 or (team is None and teams):
+            move = f"{team_admin.PREFIX}:mv:{rep.user_id}"
+            buttons.append((s.text("access.reps.move", n=n), move))
     paging = []
     if page > 0:
         paging.append((s.text("access.reps.previous"), f"{PREFIX}:r:{page - 1}"))
     if page < pages - 1:
         paging.append((s.text("access.reps.next"), f"{PREFIX}:r:{page + 1}"))
-    title = s.text("access.reps.title", count=len(reps))
+    settings = [
+        [(s.text("access.reps.settings", name=team.name), f"{team_admin.PREFIX}:o:{team.id}")]
+        for team in teams
+    ]
+    title = s.text("access.reps.title", count=len(listed))
     body = "\n".join(lines) if lines else s.text("access.reps.none")
     text = f"{title}\n\n{body}\n\n{s.text('access.reps.hint')}"
-    if not buttons and not paging:
+    rows = [*settings, *([paging] if paging else [])]
+    if not buttons and not rows:
         return text, None
-    return text, inline(buttons, columns=2, extra_rows=[paging] if paging else [])
+    return text, inline(buttons, columns=2, extra_rows=rows)
+
+
+async def _reps_page(s: Session, page: int) -> tuple[str, InlineKeyboardMarkup | None]:
+    teams, listed = await _listed(s)
+    return _reps_view(s, teams, listed, page)
 
 
 @with_session
 async def reps_command(update: Update, s: Session) -> None:
-    """/reps (/team): everyone who uses the bot, with disable and re-enable (admins)."""
+    """/reps: the people in the admin's teams (and in none), with names, last active,
+    disable, re-enable and moving; a settings button per team (admins)."""
     if not await _admin(s):
         return
-    text, markup = _reps_view(s, await s.deps.storage.access.reps(), 0)
-    await s.send(text, markup)
+    await s.send(*await _reps_page(s, 0))
 
 
 # --- Buttons -----------------------------------------------------------------------------------
@@ -295,18 +381,31 @@ async def on_button(update: Update, s: Session) -> None:
         return
     deps, now, first = s.deps, s.deps.clock(), numbers[0]
     assert first is not None
-    if action == "u":
+    if action == "i":
         await query.answer()
+        await _edit(query, *_uses_question(s, first))
+    elif action == "u" and len(numbers) in (1, 2):
+        await query.answer()
+        suffix = f":{numbers[1]}" if len(numbers) == 2 else ""
         buttons = [
-            (deps.content.plural(s.lang, "access.invite.days", days), f"{PREFIX}:n:{first}:{days}")
+            (
+                deps.content.plural(s.lang, "access.invite.days", days),
+                f"{PREFIX}:n:{first}:{days}{suffix}",
+            )
             for days in INVITE_DAYS
         ]
         await _edit(query, s.text("access.invite.ask_days"), inline(buttons, columns=3))
-    elif action == "n" and len(numbers) == 2 and numbers[1] in INVITE_DAYS:
+    elif action == "n" and len(numbers) in (2, 3) and numbers[1] in INVITE_DAYS:
         await query.answer()
         days = numbers[1] or 0
+        team_id = await _invite_team(s, numbers[2] if len(numbers) == 3 else None)
         invite = await deps.storage.access.create_invite(
-            REP, 1 if first == 1 else None, invite_expiry(now, days), s.user_id, now
+            REP,
+            1 if first == 1 else None,
+            invite_expiry(now, days),
+            s.user_id,
+            now,
+            team_id=team_id,
         )
         text = s.text(
             "access.invite.created",
@@ -314,6 +413,9 @@ async def on_button(update: Update, s: Session) -> None:
             until=_local(s, invite_expiry(now, days)),
             link=deep_link(s.bot.username, invite.code),
         )
+        team = await deps.storage.teams.team(team_id) if team_id is not None else None
+        if team is not None:
+            text = f"{text}\n{s.text('access.invite.for_team', team=team.name)}"
         await _edit(query, text, None)
     elif action == "x":
         revoked = await deps.storage.access.revoke(first, now)
@@ -325,7 +427,7 @@ async def on_button(update: Update, s: Session) -> None:
         await _switch(s, query, first, disabled=action == "d", page=numbers[1] or 0)
     elif action == "r":
         await query.answer()
-        await _edit(query, *_reps_view(s, await deps.storage.access.reps(), first))
+        await _edit(query, *await _reps_page(s, first))
     else:
         await query.answer(s.text("common.button_outdated"))
 
@@ -342,5 +444,6 @@ async def _switch(
     # Inactive reps get no check-ins; re-enabled, they get them again.
     await deps.storage.users.set_active(user_id, not disabled, now)
     key = "access.reps.disabled" if disabled else "access.reps.enabled"
-    await query.answer(s.text(key, who=str(user_id)), show_alert=True)
-    await _edit(query, *_reps_view(s, await deps.storage.access.reps(), page))
+    name = team_admin.member_label(s, await deps.storage.teams.display_name(user_id))
+    await query.answer(s.text(key, who=name), show_alert=True)
+    await _edit(query, *await _reps_page(s, page))

@@ -28,6 +28,7 @@ from bot.handlers import (
     playbook_editor,
     practice,
     roleplay,
+    team_admin,
 )
 from bot.handlers.calendars import today_of
 from bot.handlers.context import Session, with_session
@@ -204,6 +205,8 @@ MODES: dict[str, Mode] = {
     checkins.FLOW: Mode(checkins.answer_text, fits=_pause_fits),
     # A pitch (written or recalled) is free text with numbers and the customer's pains.
     pitch.FLOW: Mode(pitch.answer_text, Rule(ASK, ASK, "pitch")),
+    # Team settings and the name a lead sees: a name or a number, typed on purpose.
+    team_admin.FLOW: Mode(team_admin.answer_text, Rule(KEEP, KEEP)),
     # The team playbook: an admin types objections and replies on purpose.
     playbook_editor.FLOW: Mode(playbook_editor.answer_text, Rule(ASK, KEEP, "team")),
     # A new contact or a field is free text; the open list searches what it finds, and a log or

@@ -7,7 +7,7 @@ from dataclasses import replace
 from telegram import Update
 
 from bot.coach.profile import Profile
-from bot.handlers import fields, roleplay
+from bot.handlers import fields, roleplay, team_admin
 from bot.handlers.context import Session, with_session
 from bot.handlers.flows import ONBOARDING, ask, finish_onboarding, start_flow
 from bot.handlers.keyboards import main_menu
@@ -25,6 +25,7 @@ async def start(update: Update, s: Session) -> None:
             timezone=deps.settings.default_timezone,
         )
         profile = await deps.storage.users.create(new, deps.clock())
+        await team_admin.joined(s, update.effective_user)
         await start_flow(
             s, profile, ONBOARDING, fields.FIELDS[0], s.text("onboarding.welcome") + "\n\n"
         )

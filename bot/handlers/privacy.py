@@ -9,10 +9,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Final
 
-from telegram import Message, ReplyKeyboardRemove, Update
+from telegram import InlineKeyboardMarkup, Message, ReplyKeyboardRemove, Update
 from telegram.error import BadRequest
 
+from bot.coach.teams import PER_REP
 from bot.content import Raw
+from bot.handlers import team_admin
 from bot.handlers.access import DELETE_PREFIX
 from bot.handlers.context import Session, with_session
 from bot.handlers.keyboards import inline
@@ -42,7 +44,40 @@ def _model(s: Session) -> Raw:
 async def privacy_command(update: Update, s: Session) -> None:
     """/privacy (/datenschutz): what is stored, why, for how long, who sees it, your rights."""
     contact = s.deps.settings.privacy_contact.strip() or s.text("privacy.no_contact")
-    await s.say("privacy.text", retention=_retention(s), contact=contact, model=_model(s))
+    team, markup = await _team(s)
+    await s.say(
+        "privacy.text", markup, retention=_retention(s), contact=contact, model=_model(s), team=team
+    )
+
+
+async def _team(s: Session) -> tuple[Raw, InlineKeyboardMarkup | None]:
+    """The team's setting in words and exactly what the lead sees of this rep, with the
+    button to agree or withdraw ("" and none for someone in no team)."""
+    teams = s.deps.storage.teams
+    parts: list[str] = []
+    markup = None
+    team = await teams.team_of(s.user_id)
+    if team is not None:
+        confirmed, _ = await teams.sharing(s.user_id)
+        if team.visibility != PER_REP:
+            setting = s.text("privacy.team.totals")
+        elif confirmed is not None:
+            setting = s.text("privacy.team.per_rep_confirmed")
+            markup = inline([(s.text("privacy.team.withdraw"), f"{team_admin.PREFIX}:wd")])
+        else:
+            setting = s.text("privacy.team.per_rep_unconfirmed")
+            markup = inline([(s.text("privacy.team.confirm"), f"{team_admin.PREFIX}:ok:{team.id}")])
+        name = team_admin.member_label(s, await teams.display_name(s.user_id))
+        parts += [
+            s.text("privacy.team.title", team=team.name),
+            setting,
+            s.text("privacy.team.name", name=name),
+        ]
+    led = await teams.teams_led_by(s.user_id)
+    if led:
+        parts.append(s.text("privacy.team.lead", teams=", ".join(t.name for t in led)))
+    # Each part is escaped already, by s.text.
+    return Raw("\n\n" + "\n".join(parts) if parts else ""), markup
 
 
 @with_session

@@ -33,6 +33,7 @@ from bot.handlers import (
     privacy,
     roleplay,
     settings,
+    team_admin,
     today,
     week,
 )
@@ -107,6 +108,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CallbackQueryHandler(followups.on_button, pattern=r"^f:"))
     app.add_handler(CallbackQueryHandler(basic.on_mode_button, pattern=rf"^{basic.PREFIX}:"))
     app.add_handler(CallbackQueryHandler(access.on_button, pattern=rf"^{access.PREFIX}:"))
+    app.add_handler(CallbackQueryHandler(team_admin.on_button, pattern=rf"^{team_admin.PREFIX}:"))
     app.add_handler(
         CallbackQueryHandler(privacy.on_delete_button, pattern=rf"^{access.DELETE_PREFIX}")
     )

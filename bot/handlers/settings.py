@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.handlers import fields
+from bot.handlers import fields, team_admin
 from bot.handlers.context import Session, with_session
 from bot.handlers.flows import SETTINGS, ask, stale, start_flow
 from bot.handlers.views import settings_overview
@@ -19,7 +19,8 @@ async def show_settings(s: Session) -> None:
     if not profile.onboarded and s.flow is not None:
         await ask(s, profile, s.flow, s.text("settings.finish_setup_first") + "\n\n")
         return
-    await s.send(*settings_overview(s.deps.content, s.lang, profile, s.deps.clock()))
+    text, markup = settings_overview(s.deps.content, s.lang, profile, s.deps.clock())
+    await s.send(*await team_admin.with_display_name(s, text, markup))
 
 
 @with_session

@@ -24,6 +24,7 @@ from bot.handlers.practice import reminder as drill_reminder
 from bot.handlers.roleplay_progress import DUE_KIND as ROLEPLAY_DUE
 from bot.handlers.roleplay_progress import next_scenario, start_button
 from bot.handlers.roleplay_progress import reminder as roleplay_reminder
+from bot.handlers.team_admin import SHARING_DUE, sharing_message
 from bot.handlers.today import keyboard as log_keyboard
 from bot.handlers.today import standing
 from bot.handlers.views import counts_line
@@ -211,6 +212,12 @@ def due_item_message(s: Session, item: DueItem) -> Outgoing | None:
         if call is None:
             return None
         text, markup = call
+        return Outgoing(s.chat_id, text, markup)
+    if item.kind == SHARING_DUE:
+        sharing = sharing_message(s, item.payload)
+        if sharing is None:
+            return None
+        text, markup = sharing
         return Outgoing(s.chat_id, text, markup)
     del s, item  # features add their kinds here as they store reminders
     return None

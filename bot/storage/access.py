@@ -37,6 +37,9 @@ class RepInfo:
     disabled: bool
     onboarded: bool
     last_seen_at: datetime | None
+    # The team they are in (None: none yet) and the name leads see (None: none given).
+    team_id: int | None = None
+    display_name: str | None = None
 
 
 def _member(row: Row[Any]) -> Member:
@@ -205,10 +208,11 @@ class AccessRepository:
             members.c.disabled_at,
             members.c.last_seen_at,
             members.c.created_at,
+            members.c.team_id,
         ).order_by(members.c.created_at, members.c.user_id)
-        profiles = select(users.c.id, users.c.onboarded, users.c.created_at).order_by(
-            users.c.created_at, users.c.id
-        )
+        profiles = select(
+            users.c.id, users.c.onboarded, users.c.created_at, users.c.display_name
+        ).order_by(users.c.created_at, users.c.id)
         async with self._engine.connect() as conn:
             granted = (await conn.execute(query)).all()
             onboarded = {row.id: row for row in (await conn.execute(profiles)).all()}
@@ -219,12 +223,14 @@ class AccessRepository:
                 row.disabled_at is not None,
                 bool(onboarded[row.member_id].onboarded) if row.member_id in onboarded else False,
                 row.last_seen_at,
+                row.team_id,
+                onboarded[row.member_id].display_name if row.member_id in onboarded else None,
             )
             for row in granted
         ]
         listed = {rep.user_id for rep in found}
         found.extend(
-            RepInfo(row.id, REP, False, bool(row.onboarded), None)
+            RepInfo(row.id, REP, False, bool(row.onboarded), None, None, row.display_name)
             for row in onboarded.values()
             if row.id not in listed
         )

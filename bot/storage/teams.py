@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from bot.coach.access import REP
 from bot.coach.teams import Focus, Team, TeamMember, Visibility
 from bot.storage.tables import invites, members, team_focus, team_leads, teams, users
+from bot.storage.taps import Tap, claim_tap
 
 _TEAM = select(teams).where(teams.c.id == bindparam("team_id"))
 _TEAM_OF = (
@@ -222,7 +223,16 @@ class TeamRepository:
         async with self._engine.begin() as conn:
             team_id = (await conn.execute(orphan)).scalar()
             if team_id is None:
+                first = (await conn.execute(select(func.count()).select_from(teams))).scalar()
                 team_id = (await self._create(conn, name, now)).id
+                if not first:
+                    # The install's first team: everyone already in the bot joins it, as
+                    # the migration does for an install in use.
+                    await conn.execute(
+                        update(members)
+                        .where(members.c.team_id.is_(None), members.c.user_id != user_id)
+                        .values(team_id=team_id)
+                    )
             await conn.execute(
                 _ADD_LEAD[conn.dialect.name], {"team_id": team_id, "user_id": user_id}
             )
@@ -332,6 +342,8 @@ class TeamRepository:
         untold = and_(
             members.c.team_id == team_id,
             members.c.sharing_asked_at.is_(None),
+            # Only who has started: the explanation waits for the rep's profile (and chat).
+            exists().where(users.c.id == members.c.user_id),
             ~exists().where(
                 team_leads.c.team_id == members.c.team_id,
                 team_leads.c.user_id == members.c.user_id,
@@ -384,3 +396,10 @@ class TeamRepository:
         statement = update(users).where(users.c.id == user_id).values(display_name=name)
         async with self._engine.begin() as conn:
             await conn.execute(statement)
+
+    async def claim_tap(self, user_id: int, tap: Tap, now: datetime) -> bool:
+        """The tap guard for a team button (bot.storage.taps): True when it should act."""
+        async with self._engine.begin() as conn:
+            return await claim_tap(
+                conn, user_id=user_id, tap_id=tap.tap_id, origin=tap.origin, now=now
+            )

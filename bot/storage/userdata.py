@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Final
 from sqlalchemy import Column, Table, delete, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.storage.tables import USER_REF, members, metadata, users
+from bot.storage.tables import USER_REF, members, metadata, teams, users
 
 if TYPE_CHECKING:
     from bot.storage.access import AccessRepository
@@ -102,6 +102,15 @@ class DataRepository:
                 rows[table.name] = [
                     {k: _plain(v) for k, v in row._mapping.items()} for row in result.all()
                 ]
+            # The teams they are in or lead: the export names them, not just their ids.
+            ids = {r["team_id"] for name in ("members", "team_leads") for r in rows.get(name, ())}
+            ids.discard(None)
+            query = select(teams).where(teams.c.id.in_(sorted(ids))).order_by(teams.c.id)
+            columns[teams.name] = [c.name for c in teams.c]
+            rows[teams.name] = [
+                {k: _plain(v) for k, v in row._mapping.items()}
+                for row in (await conn.execute(query)).all()
+            ]
         return UserData(user_id, now, columns, rows)
 
     async def stored(self, user_id: int) -> int:

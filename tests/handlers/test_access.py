@@ -265,7 +265,9 @@ async def test_admin_disables_and_re_enables_a_rep_whose_data_stays(harness: Har
     admin.send_command("reps")
     listing = await admin.next_message()
     assert "1. " in listing.text
-    assert str(rep.id) in listing.text
+    # Listed by the name they go by (their Telegram first name), never by their id.
+    assert "1. Rep · " in listing.text
+    assert str(rep.id) not in listing.text
     assert "aktiv" in listing.text
     admin.press("⏸ 1 sperren", message=listing)
     await admin.wait_for(lambda: "▶️ 1 freischalten" in listing.button_labels)
@@ -297,7 +299,8 @@ async def test_admins_cannot_disable_themselves(harness: Harness) -> None:
     admin.send_command("reps")
     listing = await admin.next_message()
     assert "Teamleitung" in listing.text
-    assert listing.button_labels == []
+    # Only their team's settings: nothing to disable or move.
+    assert listing.button_labels == ["⚙️ Team „Mein Team“"]
 
 
 async def test_open_mode_records_who_started(harness: Harness) -> None:

@@ -93,7 +93,7 @@ async def test_privacy_in_english_with_contact_and_no_retention(harness: Harness
     assert "Privacy" in text
     assert "privacy@example.com" in text
     assert "Nothing is deleted automatically" in text
-    assert "Team leads see who uses the bot" in text
+    assert "Your team lead sees your name, when you were last active" in text
 
 
 async def test_privacy_without_a_language_model_names_no_model_server(harness: Harness) -> None:

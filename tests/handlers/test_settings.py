@@ -35,7 +35,8 @@ async def test_overview_shows_every_value(harness: Harness) -> None:
         "Ruhezeit: 21:00–07:00",
     ):
         assert expected in overview.text
-    assert len(overview.button_labels) == 13
+    # The fields, the name a team lead sees, and close.
+    assert len(overview.button_labels) == 14
     assert "Deutschland (bundesweit) (aus deiner Zeitzone)" in overview.text
     user.press("s:x")
     await user.wait_for(lambda: overview.button_labels == [])
