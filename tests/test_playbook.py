@@ -190,7 +190,7 @@ def test_unreadable_files_are_refused(tmp_path: Path) -> None:
 
 def test_a_broken_rubric_is_refused(tmp_path: Path) -> None:
     prompts = _copy_prompts(tmp_path)
-    _edit(prompts / "en" / RUBRIC_FILE, "min_words: 15", "min_words: 90")
+    _edit(prompts / "en" / RUBRIC_FILE, "min_words: 8", "min_words: 90")
     with pytest.raises(PlaybookFileError, match="min_words"):
         load_rubrics(prompts)
     _edit(prompts / "en" / RUBRIC_FILE, "min_words: 90", "min_words: fifteen")

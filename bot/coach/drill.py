@@ -28,11 +28,15 @@ WEIGHTS: Final = {
     "no_arguing": 15,
     "length_ok": 15,
 }
+# Fewer different words than this are no answer yet ("ok", "ja ja", "Verstehe. Warum?"): they
+# earn nothing, not even the points for leaving out "but" and arguing.
+MIN_ANSWER_WORDS: Final = 4
 # Near the length band (down to two thirds of the minimum, up to half again the maximum) still
 # earns part of the length points: a spoken answer of 12 words is not a failure.
 NEAR_LENGTH_POINTS: Final = 8
 TIP_PREFIX: Final = "drill.tip."
 TIP_EMPTY: Final = "drill.tip.empty"
+TIP_NOT_AN_ANSWER: Final = "drill.tip.not_an_answer"
 TIP_ACKNOWLEDGE: Final = "drill.tip.acknowledge"
 TIP_ASK_QUESTION: Final = "drill.tip.ask_question"
 TIP_NEXT_STEP: Final = "drill.tip.next_step"
@@ -41,6 +45,7 @@ TIP_TOO_SHORT: Final = "drill.tip.too_short"
 TIP_TOO_LONG: Final = "drill.tip.too_long"
 TIPS: Final = (
     TIP_EMPTY,
+    TIP_NOT_AN_ANSWER,
     TIP_ACKNOWLEDGE,
     TIP_ASK_QUESTION,
     TIP_NEXT_STEP,
@@ -87,7 +92,11 @@ class Rubric:
 
 @dataclass(frozen=True, slots=True)
 class DrillScore:
-    """Total 0-100, what was met (and the word count), and content keys of tips, best first."""
+    """Total 0-100, what was met (and the word count), and content keys of tips, best first.
+
+    The length band is judged in words, not sentences: three short spoken sentences are as
+    good as one long one. TIP_TOO_SHORT and TIP_TOO_LONG are plural texts of the word count.
+    """
 
     total: int
     criteria: dict[str, bool | int]
@@ -145,10 +154,12 @@ def score_reply(text: str, lang: str, rubric: Rubric) -> DrillScore:
     text = text[:_MAX_CHARS]
     words = split_words(text)
     count = len(words)
-    if count == 0:
+    if len(set(words)) < MIN_ANSWER_WORDS:
         criteria: dict[str, bool | int] = dict.fromkeys(WEIGHTS, False)
-        criteria["words"] = 0
-        return DrillScore(total=0, criteria=criteria, tips=(TIP_EMPTY,))
+        criteria["words"] = count
+        return DrillScore(
+            total=0, criteria=criteria, tips=(TIP_NOT_AN_ANSWER if count else TIP_EMPTY,)
+        )
     met = {
         "acknowledges": _has_marker(words, rubric.acknowledge),
         "asks_question": _asks(text, rubric),

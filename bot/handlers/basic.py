@@ -197,8 +197,9 @@ MODES: dict[str, Mode] = {
     goals.FLOW: Mode(goals.answer_text, fits=_goals_fits),
     # The prospecting audit asks "how many dials a day?": "40 Anrufe" is an answer it takes.
     audit.FLOW: Mode(audit.answer_text, fits=_audit_fits),
-    # A practice answer replies to an objection and often quotes it.
-    practice.FLOW: Mode(practice.answer_text, Rule(ASK, KEEP, "practice")),
+    # A practice answer replies to an objection and often quotes it; a log ("12 Anrufe") is no
+    # answer to a customer, so it is logged at once and the drill keeps waiting.
+    practice.FLOW: Mode(practice.answer_text, Rule(TAKE, KEEP, "practice")),
     # A practice call the same: the rep answers the customer, often in the customer's words.
     roleplay.FLOW: Mode(roleplay.answer_text, Rule(ASK, KEEP, "roleplay")),
     # /pause: a date.

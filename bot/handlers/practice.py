@@ -13,10 +13,20 @@ from typing import Final
 
 from telegram import InlineKeyboardMarkup, Message, Update
 
-from bot.coach.drill import next_review, score_reply, suggestion_at
+from bot.coach._text import fold
+from bot.coach.drill import (
+    TIP_TOO_LONG,
+    TIP_TOO_SHORT,
+    DrillScore,
+    Rubric,
+    next_review,
+    score_reply,
+    suggestion_at,
+)
 from bot.coach.objections import Entry
 from bot.handlers.calendars import calendar_for, today_of
 from bot.handlers.context import Session, with_session
+from bot.handlers.flows import quote
 from bot.handlers.keyboards import inline, main_menu
 from bot.storage import FlowState
 
@@ -25,6 +35,9 @@ FLOW = "drill"
 DUE_KIND: Final = "drill"
 DUE_REF: Final = "daily"
 CRITERIA = ("acknowledges", "asks_question", "no_arguing", "next_step", "length_ok")
+# Telegram commands are Latin letters only, so "/üben" arrives as text: it means /practice
+# ("/ueben"), as people type it, not an answer to the customer.
+PRACTICE_WORDS: Final = frozenset({"ueben", "uben", "practice", "practise"})
 
 
 async def _pick(s: Session, prefer: str | None = None) -> Entry:
@@ -84,7 +97,11 @@ async def answer_text(s: Session, text: str) -> bool:
     if entry is None:
         await s.deps.storage.flows.clear(s.user_id)
         return False
-    result = score_reply(text, s.lang, s.deps.rubrics[s.lang])
+    if text.lstrip().startswith("/"):
+        await _slash_text(s, text)
+        return True
+    rubric = s.deps.rubrics[s.lang]
+    result = score_reply(text, s.lang, rubric)
     stats = await s.deps.storage.drills.stats(s.user_id)
     previous = stats.get(entry.id)
     today = today_of(s.profile, s.deps.clock())
@@ -99,18 +116,36 @@ async def answer_text(s: Session, text: str) -> bool:
         ("✅ " if result.criteria.get(name) else "▫️ ") + s.text(f"practice.criterion.{name}")
         for name in CRITERIA
     )
-    tips = "\n".join("💡 " + s.text(tip) for tip in result.tips[:2])
+    tips = "\n".join("💡 " + _tip(s, tip, result, rubric) for tip in result.tips[:2])
     parts = [s.text("practice.score", score=result.total), checks]
     if tips:
         parts.append(tips)
     parts.append(s.text("practice.model", reply=entry.replies[0]))
     days = (due - today).days
-    parts.append(s.text("practice.next_review", days=days))
+    parts.append(s.deps.content.plural(s.lang, "practice.next_review", days))
     markup = inline(
         [(s.text("practice.next"), "p:next"), (s.text("practice.stop"), "p:stop")], columns=2
     )
     await s.send("\n\n".join(parts), markup)
     return True
+
+
+def _tip(s: Session, tip: str, result: DrillScore, rubric: Rubric) -> str:
+    if tip in (TIP_TOO_SHORT, TIP_TOO_LONG):
+        words = int(result.criteria["words"])
+        return s.deps.content.plural(s.lang, tip, words, min=rubric.min_words, max=rubric.max_words)
+    return s.text(tip)
+
+
+async def _slash_text(s: Session, text: str) -> None:
+    """A command Telegram did not mark as one ("/üben"): it ends the drill like any command,
+    and is never scored as an answer."""
+    await s.deps.storage.flows.clear(s.user_id)
+    word = text.split()[0]
+    if fold(word[1:].partition("@")[0]) in PRACTICE_WORDS:
+        await throw(s, prefix=s.text("practice.intro") + "\n\n")
+    else:
+        await s.say("common.unknown_command", command=quote(word))
 
 
 async def _suggest(s: Session, reviews: Mapping[str, tuple[date, float]]) -> None:

@@ -17,6 +17,7 @@ from bot.coach.drill import (
     TIP_EMPTY,
     TIP_NEXT_STEP,
     TIP_NO_BUT,
+    TIP_NOT_AN_ANSWER,
     TIP_PREFIX,
     TIP_TOO_LONG,
     TIP_TOO_SHORT,
@@ -74,14 +75,9 @@ def test_a_good_answer_scores_full(rubrics: dict[str, Rubric], lang: str, text: 
 def test_arguing_back_is_marked_down(rubrics: dict[str, Rubric]) -> None:
     score = score_reply("Aber unser Produkt ist das beste am Markt.", "de", rubrics["de"])
     assert score.criteria["no_arguing"] is False
-    assert score.total == 0
-    assert score.tips == (
-        TIP_ACKNOWLEDGE,
-        TIP_ASK_QUESTION,
-        TIP_NEXT_STEP,
-        TIP_NO_BUT,
-        TIP_TOO_SHORT,
-    )
+    # Eight words are short enough to say, and that is all it earns.
+    assert score.total == WEIGHTS["length_ok"]
+    assert score.tips == (TIP_ACKNOWLEDGE, TIP_ASK_QUESTION, TIP_NEXT_STEP, TIP_NO_BUT)
     english = score_reply("Actually you're wrong, our price is fair.", "en", rubrics["en"])
     assert english.criteria["no_arguing"] is False
 
@@ -108,11 +104,42 @@ def test_length_band(rubrics: dict[str, Rubric]) -> None:
     long = score_reply("I understand. " + "really " * 80 + "When suits you?", "en", rubric)
     assert long.criteria["length_ok"] is False
     assert long.tips[-1] == TIP_TOO_LONG
-    near = score_reply(
-        "I understand, fair point. When would suit you for a short call?", "en", rubric
-    )
+    near = score_reply("I understand. When would suit you?", "en", rubric)
+    assert near.criteria["words"] == 6
     assert near.criteria["length_ok"] is False
     assert near.total == 100 - WEIGHTS["length_ok"] + 8
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+@pytest.mark.parametrize(
+    "text", ["ok", "Ok.", "ja", "okay danke", "ja ja ja ja ja", "Verstehe. Warum?", "sure, thanks"]
+)
+def test_a_reply_too_short_to_be_an_answer_earns_nothing(
+    rubrics: dict[str, Rubric], lang: str, text: str
+) -> None:
+    score = score_reply(text, lang, rubrics[lang])
+    assert score.total == 0
+    assert not any(score.criteria[name] for name in WEIGHTS), "not even for leaving out 'but'"
+    assert score.tips == (TIP_NOT_AN_ANSWER,)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("de", "Verstehe ich. Was genau fehlt Ihnen? Passt Dienstag?"),
+        ("de", "Klar, verstehe. Was ist Ihnen wichtig? Sollen wir telefonieren?"),
+        ("en", "I see. What is missing for you? Does Tuesday work?"),
+        ("en", "Fair enough. What matters most? Shall we meet Friday?"),
+    ],
+)
+def test_three_short_sentences_are_long_enough(
+    rubrics: dict[str, Rubric], lang: str, text: str
+) -> None:
+    # Judged by words, not sentences: a crisp spoken answer is not "too short".
+    score = score_reply(text, lang, rubrics[lang])
+    assert score.criteria["length_ok"] is True
+    assert TIP_TOO_SHORT not in score.tips
+    assert score.total == 100
 
 
 def test_empty_answer(rubrics: dict[str, Rubric]) -> None:

@@ -135,3 +135,77 @@ async def test_a_drill_stores_the_daily_suggestion_and_the_scheduler_sends_it(
     flow = await harness.storage.flows.get(8004)
     assert flow is not None
     assert flow.data["entry"] == weak, "the button starts that objection's drill"
+
+
+async def test_ok_is_no_answer_and_earns_nothing(harness: Harness) -> None:
+    for user_id, lang, text, score, tip in (
+        (8101, "de", "ok", "Deine Antwort: 0 von 100 Punkten", "noch keine Antwort"),
+        (8102, "en", "ok", "Your answer: 0 out of 100 points", "not yet something you'd say"),
+    ):
+        user = await onboarded(harness, user_id, lang)
+        user.send_command("practice")
+        await user.next_message()
+        user.send_text(text)
+        reply = await user.next_message()
+        assert score in reply.text
+        assert "✅" not in reply.text, "no point for leaving out 'but'"
+        assert tip in reply.text
+
+
+async def test_three_short_sentences_are_not_told_to_use_whole_sentences(
+    harness: Harness,
+) -> None:
+    user = await onboarded(harness, 8103)
+    user.send_command("practice")
+    await user.next_message()
+    user.send_text("Verstehe ich. Was genau fehlt Ihnen? Passt Dienstag?")
+    reply = await user.next_message()
+    assert "Deine Antwort: 100 von 100 Punkten" in reply.text
+    assert "Sätze" not in reply.text
+    user.press("▶️ Nächster Einwand", message=reply)
+    await user.next_message()
+    user.send_text("Klar. Wann passt es?")
+    short = await user.next_message()
+    assert "Mit 4 Wörtern ist das sehr knapp. 8 bis 60 Wörter" in short.text
+    english = await onboarded(harness, 8104, "en")
+    english.send_command("practice")
+    await english.next_message()
+    english.send_text("Fair point. Meet next week?")
+    assert "At 5 words that's very brief." in (await english.next_message()).text
+
+
+async def test_a_log_or_a_command_during_a_drill_is_not_scored(harness: Harness) -> None:
+    user = await onboarded(harness, 8105)
+    user.send_command("practice")
+    await user.next_message()
+    user.send_text("12 Anrufe")
+    logged = await user.next_message()
+    assert "Notiert: 12 Anrufe" in logged.text
+    assert "von 100 Punkten" not in logged.text
+    day = await harness.storage.activity.day(8105, harness.clock.now.date())
+    assert day.counts.dials == 12
+    flow = await harness.storage.flows.get(8105)
+    assert flow is not None
+    assert flow.flow == "drill", "the customer still waits for an answer"
+    assert await harness.storage.drills.stats(8105) == {}
+
+    # Telegram marks no command with an umlaut: "/üben" comes as text and means /practice.
+    user.send_text("/üben")
+    again = await user.next_message()
+    assert "Einwand-Training" in again.text
+    assert "von 100 Punkten" not in again.text
+    user.send_text("/irgendwas ganz anderes")
+    unknown = await user.next_message()
+    assert "kenne ich nicht" in unknown.text
+    assert await harness.storage.flows.get(8105) is None, "a command ends the drill"
+    assert await harness.storage.drills.stats(8105) == {}, "nothing was scored"
+
+    english = await onboarded(harness, 8106, "en")
+    english.send_command("practice")
+    await english.next_message()
+    english.send_text("5 calls")
+    assert "out of 100 points" not in (await english.next_message()).text
+    day = await harness.storage.activity.day(8106, harness.clock.now.date())
+    assert day.counts.dials == 5
+    english.send_text("Good point. What would you compare us with? Shall we meet Friday?")
+    assert "out of 100 points" in (await english.next_message()).text
