@@ -162,8 +162,8 @@ async def test_per_person_tells_each_rep_once_in_their_language(harness: Harness
     confirmed = {m.user_id: m.confirmed for m in await harness.storage.teams.members(team.id)}
     assert confirmed == {anna.id: True, ben.id: False, cem.id: False}
     await anna.wait_for(lambda: not german.buttons)
-    for tap in taps:
-        await anna.wait_for(lambda t=tap: anna.callback_answer(t["callback_query"]["id"]))
+    ids = [str(tap["callback_query"]["id"]) for tap in taps]
+    await anna.wait_for(lambda: all(anna.callback_answer(i) for i in ids))
     thanks = [m for m in anna.messages if "Danke" in m.text or "schon bestätigt" in m.text]
     assert len(thanks) == 1, "one answer for a double tap"
 
