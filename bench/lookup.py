@@ -6,6 +6,11 @@ times, timing each lookup on its own.
 
     python -m bench.lookup                       # 500 entries, 20 rounds
     python -m bench.lookup --entries 1000 --rounds 5
+    python -m bench.lookup --final               # also the holdout's final set (measure once)
+
+Accuracy is printed for the tuned set (tests/data/objection_phrasings.yaml), the holdout's dev
+set and, with --final, its final set (tests/data/objection_holdout.yaml), each looked up as the
+bot does: in the rep's profile language and the customer's (bot.coach.objections.match_languages).
 
 Synthetic entries mix words of the real playbooks with made-up words, so the index has the
 long posting lists of common words a real team playbook would have, and typo lookups search
@@ -19,15 +24,18 @@ import random
 import statistics
 import time
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from bot.coach.objections import CATEGORIES, Entry, Matcher, Playbook
+from bot.coach.objections import CATEGORIES, Entry, Matcher, Playbook, match_languages
 from bot.playbook import load_playbooks
 
-LABELLED = Path(__file__).resolve().parent.parent / "tests" / "data" / "objection_phrasings.yaml"
+DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
+LABELLED = DATA / "objection_phrasings.yaml"
+HOLDOUT = DATA / "objection_holdout.yaml"
 LANGS = ("de", "en")
 _SYLLABLES = ("ka", "lo", "mi", "ter", "sun", "ber", "ix", "ra", "vo", "len", "sch", "au", "el")
 
@@ -96,16 +104,82 @@ def accuracy(matcher: Matcher, section: Mapping[str, list[str]]) -> tuple[float,
     return top1 / total, top3 / total, total
 
 
+@dataclass(frozen=True, slots=True)
+class Item:
+    """A labelled text: what the customer said, its language, the rep's, the entry expected."""
+
+    text: str
+    lang: str
+    profile: str
+    expected: str
+
+
+def tuned_items(data: Mapping[str, Any]) -> list[Item]:
+    """The tuned set (and its old holdout section) as items looked up in their own language."""
+    return [
+        Item(text, lang, lang, expected)
+        for lang in LANGS
+        for expected, texts in data[lang].items()
+        for text in texts
+    ]
+
+
+def holdout_items(rows: Sequence[Mapping[str, str]]) -> list[Item]:
+    """Rows of tests/data/objection_holdout.yaml; `profile` only where it differs from `lang`."""
+    return [
+        Item(row["text"], row["lang"], row.get("profile", row["lang"]), row["id"]) for row in rows
+    ]
+
+
+def top_k(matchers: Mapping[str, Matcher], items: Sequence[Item]) -> tuple[float, float, int]:
+    """Top-1 and top-3 accuracy (and count) as the bot looks a text up for the rep's profile."""
+    top1 = top3 = 0
+    for item in items:
+        ids = [m.entry.id for m in match_languages(matchers, item.text, item.profile).matches]
+        top1 += ids[:1] == [item.expected]
+        top3 += item.expected in ids
+    return top1 / max(len(items), 1), top3 / max(len(items), 1), len(items)
+
+
+def print_accuracy(books: Mapping[str, Playbook], *, final: bool) -> None:
+    """The accuracy table: tuned, dev and (with `final`) final, per language and overall."""
+    data: dict[str, Any] = yaml.safe_load(LABELLED.read_text(encoding="utf-8"))
+    holdout: dict[str, Any] = yaml.safe_load(HOLDOUT.read_text(encoding="utf-8"))
+    matchers = {lang: Matcher(books[lang].entries) for lang in LANGS}
+    sets = [("tuned", tuned_items(data)), ("dev", holdout_items(holdout["dev"]))]
+    if final:
+        sets.append(("final", holdout_items(holdout["final"])))
+    print("accuracy with the real playbook (top-1 / top-3, n):")
+    print(f"    {'set':6} {'de':>22} {'en':>22} {'all':>22} {'other profile':>22}")
+    for name, items in sets:
+        cells = []
+        for group in (
+            [i for i in items if i.lang == "de"],
+            [i for i in items if i.lang == "en"],
+            list(items),
+            [i for i in items if i.profile != i.lang],
+        ):
+            top1, top3, count = top_k(matchers, group)
+            cells.append(f"{top1:6.1%} / {top3:6.1%} ({count:3})")
+        print(f"    {name:6} " + " ".join(f"{cell:>22}" for cell in cells))
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the benchmark and print its figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--entries", type=int, default=500, help="entries per language")
     parser.add_argument("--rounds", type=int, default=20, help="passes over all texts")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--final", action="store_true", help="also the holdout's final set")
+    parser.add_argument("--accuracy-only", action="store_true", help="skip the timings")
     args = parser.parse_args(argv)
 
     books = load_playbooks()
+    print_accuracy(books, final=args.final)
+    if args.accuracy_only:
+        return
     data: dict[str, Any] = yaml.safe_load(LABELLED.read_text(encoding="utf-8"))
+    holdout: dict[str, Any] = yaml.safe_load(HOLDOUT.read_text(encoding="utf-8"))
     print(f"entries per language: {args.entries}, rounds: {args.rounds}")
     latencies: list[float] = []
     for lang in LANGS:
@@ -117,6 +191,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         texts = [t for texts in data[lang].values() for t in texts]
         texts += [t for texts in data["holdout"][lang].values() for t in texts]
         texts += data["off_topic"][lang]
+        texts += [row["text"] for row in holdout["dev"] if row["lang"] == lang]
         for text in texts[:20]:
             big.match(text)  # warm-up: first calls pay for imports and caches
         own: list[float] = []

