@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import astuple, dataclass
 from typing import Final, Literal
 
 from bot.coach._text import fold
 from bot.coach.activity import METRICS
 from bot.coach.clock import parse_minutes
-from bot.coach.targets import MAX_DIALS_PER_DAY, DailyTargets, Rates, parse_count
+from bot.coach.targets import (
+    MAX_DIALS_PER_DAY,
+    DailyTargets,
+    Rates,
+    Target,
+    parse_count,
+    round_half_up,
+    shown_target,
+)
 
 _FINDING: Final = "audit.finding."
 _MAX_INPUT: Final = 200
@@ -28,6 +36,13 @@ MIN_NEW_PEOPLE: Final = 5
 # Targets rise at most by half at once, and a rep starting from nothing starts here.
 MAX_STEP: Final = 1.5
 START_DIALS: Final = 15
+# Fewer logged working days than this say too little about what the rep really does.
+MIN_HISTORY_DAYS: Final = 3
+# The rep's own rates replace the assumed ones from this many logged dials and conversations.
+MIN_RATE_DIALS: Final = 100
+MIN_RATE_CONVERSATIONS: Final = 10
+# Stands for "a long period" when a weekly unit is chosen; the audit has no goal period.
+_LONG_PERIOD_DAYS: Final = 250
 
 
 @dataclass(frozen=True)
@@ -63,12 +78,29 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class Basis:
+    """What the suggestion was built on: the logged days (if enough), their average dials, the
+    rates used ("history", "goal" or "default") and the dials a day the rep's goal needs."""
+
+    history_days: int = 0
+    average_dials: int = 0
+    rates: Literal["history", "goal", "default"] = "default"
+    goal_dials: int = 0
+
+
+@dataclass(frozen=True)
 class Diagnosis:
-    """Up to four findings, most severe first, suggested daily targets and a 0-100 score."""
+    """Up to four findings, most severe first, suggested daily targets and a 0-100 score.
+
+    `targets` are the suggestion as shown (per day, or per week where a day's number would
+    not follow from the dials); `suggested` has 0 for a metric shown per week.
+    """
 
     findings: tuple[Finding, ...]
     suggested: DailyTargets
     score: int
+    targets: tuple[Target, ...] = ()
+    basis: Basis = Basis()
 
 
 # --- Answers -------------------------------------------------------------------------------
@@ -330,7 +362,7 @@ def _score(a: _Answers) -> int:
         points += 15 * min(a.new_people, 10) / 10
     points += {"none": 10, "some": 7, "most": 2}.get(a.never_buyers or "", 0)
     points += {"yes": 15, "roughly": 7, "no": 0}.get(a.goal_known or "", 0)
-    return max(0, min(100, round(points)))
+    return max(0, min(100, round_half_up(points)))
 
 
 def _step_up(base: int, wanted: int, start: int) -> int:
@@ -342,29 +374,98 @@ def _step_up(base: int, wanted: int, start: int) -> int:
     return min(wanted, math.ceil(base * MAX_STEP))
 
 
-def _suggest(a: _Answers, current: DailyTargets | None) -> DailyTargets:
-    rates = Rates()
-    # Build on whichever is higher: the targets in place or what the rep says they do.
-    base = max(current.dials if current is not None else 0, a.dials or 0)
+def _average(days: Sequence[Mapping[str, int]], metric: str) -> float:
+    return sum(max(0, int(day.get(metric, 0))) for day in days) / len(days)
+
+
+def _history_rates(days: Sequence[Mapping[str, int]], fallback: Rates) -> Rates | None:
+    """The rep's own rates from logged days, when there are enough calls to trust them."""
+    dials = sum(max(0, int(day.get("dials", 0))) for day in days)
+    conversations = sum(max(0, int(day.get("conversations", 0))) for day in days)
+    appointments = sum(max(0, int(day.get("appointments", 0))) for day in days)
+    if dials < MIN_RATE_DIALS or conversations < MIN_RATE_CONVERSATIONS or not appointments:
+        return None
+    return Rates(
+        min(1.0, conversations / dials),
+        min(1.0, appointments / conversations),
+        fallback.appointment_to_deal,
+        fallback.new_contact_share,
+    )
+
+
+def _suggest(
+    a: _Answers,
+    current: DailyTargets | None,
+    recent: Sequence[Mapping[str, int]],
+    goal_rates: Rates | None,
+    days_per_week: int,
+) -> tuple[DailyTargets, tuple[Target, ...], Basis]:
+    history = len(recent) >= MIN_HISTORY_DAYS
+    assumed = goal_rates or Rates()
+    measured = _history_rates(recent, assumed) if history else None
+    rates = measured or assumed
+    kind: Literal["history", "goal", "default"] = (
+        "history" if measured else "goal" if goal_rates else "default"
+    )
+    target_dials = current.dials if current is not None else 0
+    average = round_half_up(_average(recent, "dials")) if history else 0
+    # Build on what the logged days show the rep does; without them, on the higher of the
+    # targets in place and what the rep says they do.
+    base = average if history else max(target_dials, a.dials or 0)
     hours = max(a.minutes or 0, MIN_BLOCKED_MINUTES) / 60
-    dials = min(_step_up(base, math.ceil(hours * PACE_PER_HOUR), START_DIALS), MAX_DIALS_PER_DAY)
-    conversations = math.ceil(dials * rates.dial_to_conversation)
-    appointments = math.ceil(conversations * rates.conversation_to_appointment)
-    new_base = max(current.contacts if current is not None else 0, a.new_people or 0)
-    wanted_new = math.ceil(dials * rates.new_contact_share)
+    # Aim for what the blocked time allows, or what the targets in place ask, if more.
+    wanted = max(math.ceil(hours * PACE_PER_HOUR), target_dials)
+    dials = min(max(base, _step_up(base, wanted, START_DIALS)), MAX_DIALS_PER_DAY)
+    dials = max(1, dials)
+    done_new = round_half_up(_average(recent, "contacts")) if history else 0
+    said_new = max(current.contacts if current is not None else 0, a.new_people or 0)
+    new_base = done_new if history else said_new
+    wanted_new = math.ceil(round(dials * rates.new_contact_share, 6))
     contacts = min(_step_up(new_base, wanted_new, max(1, wanted_new // 2)), dials)
-    return DailyTargets(dials, conversations, appointments, contacts)
+    conversations = dials * rates.dial_to_conversation
+    week = days_per_week if 0 < days_per_week <= 7 else 5
+    targets = (
+        Target("dials", dials, "day"),
+        shown_target("conversations", conversations, _LONG_PERIOD_DAYS, week),
+        shown_target(
+            "appointments",
+            conversations * rates.conversation_to_appointment,
+            _LONG_PERIOD_DAYS,
+            week,
+        ),
+        Target("contacts", contacts, "day"),
+    )
+    daily = {t.metric: t.count if t.unit == "day" else 0 for t in targets}
+    suggested = DailyTargets(
+        daily["dials"], daily["conversations"], daily["appointments"], daily["contacts"]
+    )
+    # The goal's dials are worth naming when the next step stays below them.
+    goal_dials = target_dials if goal_rates is not None and dials < target_dials else 0
+    basis = Basis(len(recent) if history else 0, average, kind, goal_dials)
+    return suggested, targets, basis
 
 
-def diagnose(answers: Mapping[str, str | int], current: DailyTargets | None = None) -> Diagnosis:
-    """Findings (most severe first, at most four), suggested targets and a 0-100 score."""
+def diagnose(
+    answers: Mapping[str, str | int],
+    current: DailyTargets | None = None,
+    *,
+    recent: Sequence[Mapping[str, int]] = (),
+    goal_rates: Rates | None = None,
+    days_per_week: int = 5,
+) -> Diagnosis:
+    """Findings (most severe first, at most four), suggested targets and a 0-100 score.
+
+    The suggestion builds on the targets in place (`current`), the counts of recent logged
+    working days (`recent`, today left out) and the rates of the rep's goal (`goal_rates`).
+    """
     read = _read(answers)
     found = _findings(read)
     # Stable sort: equal severities keep the order of the rules above.
     ordered = sorted(found, key=lambda finding: -finding.severity)[:MAX_FINDINGS]
     if not ordered and None not in astuple(read):
         ordered = [_finding("all_good", 0)]  # only a complete self-check earns praise
-    return Diagnosis(tuple(ordered), _suggest(read, current), _score(read))
+    suggested, targets, basis = _suggest(read, current, recent, goal_rates, days_per_week)
+    return Diagnosis(tuple(ordered), suggested, _score(read), targets, basis)
 
 
 def compare(previous: Diagnosis, current: Diagnosis) -> dict[str, int]:

@@ -2,22 +2,32 @@
 
 from __future__ import annotations
 
+import secrets
+from dataclasses import asdict
+from datetime import timedelta
 from typing import Any
 
 from telegram import Message, Update
 
 from bot.coach.activity import METRICS
 from bot.coach.audit import QUESTIONS, Diagnosis, Question, diagnose, parse_answer
-from bot.coach.targets import DailyTargets
+from bot.coach.targets import DailyTargets, Target
 from bot.content import Raw
+from bot.handlers.calendars import calendar_for, today_of
 from bot.handlers.context import Session, with_session
 from bot.handlers.flows import quote
+from bot.handlers.goals import goal_targets, stored_rates, targets_line
 from bot.handlers.keyboards import inline, main_menu
 from bot.handlers.views import counts_line
 from bot.storage import FlowState
+from bot.storage.activity import StoredTargets
 
 FLOW = "audit"
 BY_ID = {q.id: q for q in QUESTIONS}
+# How far back logged working days count for the suggestion: recent enough to be today's rep.
+HISTORY_DAYS = 28
+# The result's and the confirmation's buttons, each with the step it answers.
+DECISIONS = {"adopt": "adopt", "keep": "adopt", "replace": "replace", "cancel": "replace"}
 
 
 def _markup(s: Session, question: Question) -> Any:
@@ -58,16 +68,62 @@ async def _accept(s: Session, state: FlowState, value: Any) -> None:
     await _finish(s, answers)
 
 
+async def _recent(s: Session) -> list[dict[str, int]]:
+    """The counts of the logged working days of the last four weeks, today (unfinished) left out."""
+    assert s.profile is not None
+    today = today_of(s.profile, s.deps.clock())
+    start = today - timedelta(days=HISTORY_DAYS)
+    days = await s.deps.storage.activity.history(s.user_id, start, today - timedelta(days=1))
+    calendar = calendar_for(s.profile, today)
+    return [
+        {m: record.counts.get(m) for m in METRICS}
+        for day, record in sorted(days.items())
+        if start <= day < today and calendar.is_working_day(day)
+    ]
+
+
+def _shown(s: Session, stored: StoredTargets) -> Raw:
+    """Targets in place: with their units when stored with them, else the daily numbers."""
+    shown = goal_targets(stored.goal)
+    if shown is not None:
+        return targets_line(s, *shown, " · ")
+    return Raw(counts_line(s.deps.content, s.lang, {m: getattr(stored.daily, m) for m in METRICS}))
+
+
+def _basis_line(s: Session, result: Diagnosis) -> str | None:
+    basis = result.basis
+    parts = []
+    if basis.history_days:
+        days = s.deps.content.plural(s.lang, "audit.basis.days", basis.history_days)
+        dials = s.deps.content.plural(s.lang, "today.count.dials", basis.average_dials)
+        parts.append(s.text("audit.basis.history", days=Raw(days), dials=Raw(dials)))
+    if basis.rates != "default":
+        parts.append(s.text(f"audit.basis.rates_{basis.rates}"))
+    if basis.goal_dials:
+        dials = s.deps.content.plural(s.lang, "today.count.dials", basis.goal_dials)
+        parts.append(s.text("audit.basis.goal", dials=Raw(dials)))
+    return " ".join(parts) if parts else None
+
+
 async def _finish(s: Session, answers: dict[str, Any]) -> None:
+    assert s.profile is not None
     activity = s.deps.storage.activity
     stored = await activity.targets(s.user_id)
     previous = await activity.last_audit(s.user_id)
-    result: Diagnosis = diagnose(answers, stored.daily if stored else None)
+    result: Diagnosis = diagnose(
+        answers,
+        stored.daily if stored else None,
+        recent=await _recent(s),
+        goal_rates=stored_rates(stored.goal) if stored else None,
+        days_per_week=len(s.profile.schedule.working_days) or 5,
+    )
     await activity.add_audit(s.user_id, answers, result.score, result.suggested, s.deps.clock())
     suggested = {m: getattr(result.suggested, m) for m in METRICS}
-    await s.deps.storage.flows.set(
-        s.user_id, FlowState(FLOW, "adopt", {"suggested": suggested}), s.deps.clock()
-    )
+    # The result's buttons carry the self-check's token, so an older result's buttons are
+    # not taken for this one's.
+    token = secrets.token_hex(4)
+    data = {"suggested": suggested, "targets": [asdict(t) for t in result.targets], "token": token}
+    await s.deps.storage.flows.set(s.user_id, FlowState(FLOW, "adopt", data), s.deps.clock())
     lines = [s.text("audit.result", score=result.score)]
     lines += ["• " + s.text(f.key, **f.values) for f in result.findings]
     if previous is not None:
@@ -81,13 +137,64 @@ async def _finish(s: Session, answers: dict[str, Any]) -> None:
             )
         )
     lines.append("")
-    lines.append(
-        s.text("audit.suggested", targets=Raw(counts_line(s.deps.content, s.lang, suggested)))
-    )
+    lines.append(s.text("audit.suggested", targets=targets_line(s, result.targets, None)))
+    basis = _basis_line(s, result)
+    if basis is not None:
+        lines.append(basis)
     markup = inline(
-        [(s.text("audit.adopt"), "u:adopt"), (s.text("audit.keep"), "u:keep")], columns=2
+        [(s.text("audit.adopt"), f"u:adopt:{token}"), (s.text("audit.keep"), f"u:keep:{token}")],
+        columns=2,
     )
     await s.send("\n".join(lines), markup)
+
+
+def _suggestion(data: dict[str, Any]) -> tuple[DailyTargets, tuple[Target, ...], dict[str, Any]]:
+    """The suggested daily numbers, the targets as shown and the goal record that keeps them."""
+    suggested = dict(data["suggested"])
+    daily = DailyTargets(**{m: int(suggested[m]) for m in METRICS})
+    goal = {"source": "audit", "targets": data.get("targets")}
+    shown = goal_targets(goal)
+    if shown is None:  # a flow stored before targets had units: every number is a day's
+        targets = tuple(Target(m, getattr(daily, m), "day") for m in METRICS)
+        goal["targets"] = [asdict(t) for t in targets]
+    else:
+        targets = shown[0]
+    return daily, targets, goal
+
+
+async def _adopt(s: Session, state: FlowState) -> None:
+    """Show old against new before anything is replaced; with nothing to replace, adopt."""
+    daily, targets, _ = _suggestion(dict(state.data))
+    stored = await s.deps.storage.activity.targets(s.user_id)
+    if stored is None:
+        await _replace(s, state)
+        return
+    in_place = goal_targets(stored.goal)
+    if stored.daily == daily and (in_place is None or in_place[0] == targets):
+        await s.deps.storage.flows.clear(s.user_id)
+        await s.say("audit.same", main_menu(s.deps.content, s.lang))
+        return
+    await s.deps.storage.flows.set(
+        s.user_id, FlowState(FLOW, "replace", dict(state.data)), s.deps.clock()
+    )
+    token = state.data.get("token", "")
+    markup = inline(
+        [
+            (s.text("audit.replace"), f"u:replace:{token}"),
+            (s.text("audit.cancel"), f"u:cancel:{token}"),
+        ],
+        columns=1,
+    )
+    new = targets_line(s, targets, None, " · ")
+    await s.say("audit.compare", markup, old=_shown(s, stored), new=new)
+
+
+async def _replace(s: Session, state: FlowState) -> None:
+    daily, targets, goal = _suggestion(dict(state.data))
+    await s.deps.storage.activity.set_targets(s.user_id, daily, "audit", s.deps.clock(), goal)
+    await s.deps.storage.flows.clear(s.user_id)
+    line = targets_line(s, targets, None, " · ")
+    await s.say("goals.saved", main_menu(s.deps.content, s.lang), targets=line)
 
 
 async def answer_text(s: Session, text: str) -> bool:
@@ -111,7 +218,8 @@ async def answer_text(s: Session, text: str) -> bool:
 
 @with_session
 async def on_button(update: Update, s: Session) -> None:
-    """Audit buttons: a choice ("u:<question>:<value>"), adopt or keep the suggested targets."""
+    """Audit buttons: a choice ("u:<question>:<value>"), adopt or keep the suggested targets
+    ("u:adopt:<token>", "u:keep:<token>"), then replace or cancel ("u:replace:<token>", …)."""
     query = update.callback_query
     assert query is not None
     parts = (query.data or "").split(":")
@@ -119,19 +227,23 @@ async def on_button(update: Update, s: Session) -> None:
     if state is None or state.flow != FLOW:
         await query.answer(s.text("common.button_outdated"))
         return
-    if parts[1:] in (["adopt"], ["keep"]) and state.step == "adopt":
+    verb = parts[1] if len(parts) > 1 else ""
+    if verb in DECISIONS:
+        # Buttons sent before results had a token have none; they fit a flow without one.
+        token = parts[2] if len(parts) == 3 else ""
+        if state.step != DECISIONS[verb] or token != state.data.get("token", ""):
+            await query.answer(s.text("common.button_outdated"))
+            return
         await query.answer()
         if isinstance(query.message, Message):
             await s.bot.edit_message_reply_markup(s.chat_id, query.message.message_id)
-        await s.deps.storage.flows.clear(s.user_id)
-        if parts[1] == "keep":
+        if verb in ("keep", "cancel"):
+            await s.deps.storage.flows.clear(s.user_id)
             await s.say("audit.kept", main_menu(s.deps.content, s.lang))
-            return
-        suggested = dict(state.data["suggested"])
-        daily = DailyTargets(**{m: int(suggested[m]) for m in METRICS})
-        await s.deps.storage.activity.set_targets(s.user_id, daily, "audit", s.deps.clock())
-        line = Raw(counts_line(s.deps.content, s.lang, suggested))
-        await s.say("goals.saved", main_menu(s.deps.content, s.lang), targets=line)
+        elif verb == "adopt":
+            await _adopt(s, state)
+        else:
+            await _replace(s, state)
         return
     question = BY_ID.get(parts[1]) if len(parts) == 3 else None
     if question is None or question.id != state.step or parts[2] not in question.choices:

@@ -12,13 +12,14 @@ from bot.coach.audit import (
     MAX_FINDINGS,
     QUESTION_BY_ID,
     QUESTIONS,
+    Basis,
     Diagnosis,
     compare,
     diagnose,
     parse_answer,
     resolved,
 )
-from bot.coach.targets import MAX_DIALS_PER_DAY, DailyTargets
+from bot.coach.targets import MAX_DIALS_PER_DAY, DailyTargets, Rates, Target
 
 _VOCAB = [
     "20", "0", "3+", "120+", "10-15", "1,5", "Std", "min", "keine", "ja", "nein", "ungefähr",
@@ -180,8 +181,16 @@ def test_beginner() -> None:
     ]
     assert all(finding.severity == 3 for finding in diagnosis.findings)
     assert diagnosis.findings[1].values == {"attempts": 1, "suggested": 5}
-    # From 5 dials at most half again; conversations and appointments from the default rates.
-    assert diagnosis.suggested == DailyTargets(dials=8, conversations=2, appointments=1, contacts=2)
+    # From 5 dials at most half again; conversations and appointments follow from the 8 dials
+    # with the default rates: 1.6 and 0.4 a day, so 8 and 2 a week (not 2 and 1 a day).
+    assert diagnosis.suggested == DailyTargets(dials=8, conversations=0, appointments=0, contacts=2)
+    assert diagnosis.targets == (
+        Target("dials", 8, "day"),
+        Target("conversations", 8, "week"),
+        Target("appointments", 2, "week"),
+        Target("contacts", 2, "day"),
+    )
+    assert diagnosis.basis == Basis()
     assert diagnosis.score < 20
 
 
@@ -203,8 +212,9 @@ def test_slow_pace_for_the_blocked_time() -> None:
         "pace_high": 20,
     }
     assert diagnosis.suggested == DailyTargets(
-        dials=30, conversations=6, appointments=2, contacts=12
+        dials=30, conversations=6, appointments=0, contacts=12
     )
+    assert diagnosis.targets[2] == Target("appointments", 8, "week")  # 1.5 a day
 
 
 def test_few_attempts_short_time_one_source() -> None:
@@ -299,8 +309,8 @@ def test_retake_shows_the_change() -> None:
         "score": after.score - before.score,
         "findings": -2,
         "dials": 22,
-        "conversations": 4,
-        "appointments": 1,
+        "conversations": 6,
+        "appointments": 0,
         "contacts": 10,
     }
     assert change["score"] > 0
@@ -311,3 +321,64 @@ def test_retake_shows_the_change() -> None:
         "audit.finding.no_new_people",
     )
     assert compare(after, after) == dict.fromkeys(change, 0)
+
+
+def _days(
+    n: int, dials: int, conversations: int = 0, appointments: int = 0, contacts: int = 0
+) -> list[dict[str, int]]:
+    day = {
+        "dials": dials,
+        "conversations": conversations,
+        "appointments": appointments,
+        "contacts": contacts,
+    }
+    return [day] * n
+
+
+def test_logged_days_beat_what_the_rep_says() -> None:
+    # The rep says 20 a day, the last eight logged working days average 10: the next step
+    # is 15 from 10, not 30 from 20.
+    diagnosis = diagnose(SLOW, recent=_days(8, 10, contacts=3))
+    assert diagnosis.suggested.dials == 15
+    assert diagnosis.basis == Basis(history_days=8, average_dials=10)
+    # New contacts too: from the 3 logged (not the 8 said) half again, towards 40 % of 15.
+    assert diagnosis.suggested.contacts == 5
+    # Two logged days are not enough to go on: the answer counts, as before.
+    assert diagnose(SLOW, recent=_days(2, 10)).suggested.dials == 30
+
+
+def test_current_funnel_targets_and_rates_shape_the_suggestion() -> None:
+    goal = Rates(0.1, 0.5, 0.25, 0.5)
+    current = DailyTargets(dials=40, conversations=4, appointments=2, contacts=20)
+    # The goal needs 40 a day; the logged 12 a day go up to 18 first, and the goal is named.
+    diagnosis = diagnose(SLOW, current, recent=_days(5, 12), goal_rates=goal)
+    assert diagnosis.suggested.dials == 18
+    assert diagnosis.basis.goal_dials == 40
+    assert diagnosis.basis.rates == "goal"
+    # 18 dials at the goal's 10 % give 1.8 conversations and 0.9 appointments a day.
+    assert diagnosis.targets[1] == Target("conversations", 2, "day")
+    assert diagnosis.targets[2] == Target("appointments", 1, "day")
+    # A rep already on the goal's pace gets at least the goal's dials, not the blocked time's.
+    on_pace = diagnose({**SLOW, "blocked_minutes": 60}, current, recent=_days(5, 40))
+    assert on_pace.suggested.dials == 40
+    assert on_pace.basis.goal_dials == 0
+
+
+def test_the_reps_own_rates_from_enough_logged_calls() -> None:
+    # 10 days of 20 dials, 6 conversations, 3 appointments: 30 % and 50 %.
+    diagnosis = diagnose(SLOW, recent=_days(10, 20, 6, 3))
+    assert diagnosis.basis.rates == "history"
+    assert diagnosis.suggested.dials == 30
+    assert diagnosis.targets[1] == Target("conversations", 9, "day")
+    assert diagnosis.targets[2] == Target("appointments", 5, "day")  # 4.5, halves up
+    # Too few calls logged: the assumed rates stay.
+    assert diagnose(SLOW, recent=_days(3, 20, 6, 3)).basis.rates == "default"
+
+
+def test_history_with_zero_rates_and_huge_numbers() -> None:
+    none_through = diagnose(SLOW, recent=_days(10, 50))  # 500 dials, not one conversation
+    assert none_through.basis.rates == "default"
+    assert none_through.suggested.dials == 50, "never below what the rep does"
+    huge = diagnose(SLOW, recent=_days(5, 10**6, 10**6, 10**6, 10**6))
+    assert huge.suggested.dials == MAX_DIALS_PER_DAY
+    assert huge.suggested.contacts <= huge.suggested.dials

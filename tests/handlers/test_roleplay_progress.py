@@ -77,7 +77,7 @@ async def test_week_in_english_and_without_calls(harness: Harness) -> None:
     english.send_command("week")
     text = (await english.next_message()).text
     # One scenario only: nothing to call the weakest.
-    assert "🎭 1 practice call, on average 67 % of the points met, 0 goals reached" in text
+    assert "🎭 1 practice call, on average 67% of the points met, 0 goals reached" in text
     assert "weakest" not in text
     german = await onboarded(harness, 9603)
     german.send_command("week")

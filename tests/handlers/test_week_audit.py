@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from bot.coach.activity import Counts
 from bot.coach.targets import DailyTargets
+from bot.sandbox import SandboxMessage, SandboxUser
 from tests.handlers.conftest import Harness, onboarded
 
 
@@ -126,7 +127,7 @@ async def test_retaking_the_audit_shows_the_change(harness: Harness) -> None:
         for question, value in zip(questions, answers, strict=True):
             user.press(f"u:{question}:{value}")
             await user.next_message()
-        user.press("u:keep")
+        user.press("Later")
         assert "/audit" in (await user.next_message()).text
     final = [m for m in user.messages if "Compared with last time" in m.text]
     assert final, "the second result compares with the first"
@@ -189,3 +190,121 @@ async def test_minus_on_a_day_at_zero_stays_at_zero(harness: Harness) -> None:
     assert (await harness.storage.activity.day(6005, date(2026, 11, 19))).counts == Counts(
         appointments=1
     )
+
+
+QUESTION_IDS = (
+    "dials_per_day",
+    "blocked_minutes",
+    "lead_sources",
+    "attempts_before_giving_up",
+    "new_people_per_day",
+    "never_buyer_calls",
+    "daily_goal_known",
+)
+SLOW_ANSWERS = ("25", "120+", "2", "3", "5", "some", "roughly")
+
+
+async def _run_audit(user: SandboxUser, answers: tuple[str, ...] = SLOW_ANSWERS) -> SandboxMessage:
+    """Answer the seven questions by tapping; returns the result message."""
+    user.send_command("audit")
+    await user.next_message()
+    result = None
+    for question, value in zip(QUESTION_IDS, answers, strict=True):
+        user.press(f"u:{question}:{value}")
+        result = await user.next_message()
+    assert result is not None
+    return result
+
+
+async def _with_goal_and_history(harness: Harness, user_id: int) -> DailyTargets:
+    """A rep whose funnel asks 40 dials a day and who logged 12 a day last week."""
+    activity = harness.storage.activity
+    now = harness.clock.now
+    current = DailyTargets(40, 4, 0, 16)
+    goal = {
+        "period": "year",
+        "revenue": 500000.0,
+        "deal": 10000.0,
+        "rates": {"dial_to_conversation": 0.1, "conversation_to_appointment": 0.5},
+        "vacation": 30,
+        "end": "2027-11-22",
+        "targets": [
+            {"metric": "dials", "count": 40, "unit": "day"},
+            {"metric": "conversations", "count": 4, "unit": "day"},
+            {"metric": "appointments", "count": 10, "unit": "week"},
+            {"metric": "contacts", "count": 16, "unit": "day"},
+        ],
+    }
+    await activity.set_targets(user_id, current, "funnel", now, goal)
+    for day in (16, 17, 18, 19, 20):
+        await activity.change(
+            user_id, date(2026, 11, day), Counts(12, 1, 0, 4), source="log", now=now,
+            target_dials=40,
+        )  # fmt: skip
+    return current
+
+
+async def test_audit_builds_on_history_and_goal_then_cancel_keeps_the_old(
+    harness: Harness,
+) -> None:
+    user = await onboarded(harness, 6010)
+    current = await _with_goal_and_history(harness, 6010)
+    result = await _run_audit(user)
+    # From the logged 12 a day (not the 25 said, nor the goal's 40) half again: 18.
+    assert "📞 18 Anrufe pro Tag" in result.text
+    assert "im Schnitt 12 Anrufe an deinen letzten 5 erfassten Arbeitstagen" in result.text
+    assert "Quoten aus deinem Umsatzziel" in result.text
+    assert "Umsatzziel braucht 40 Anrufe am Tag" in result.text
+    first = user.press("✓ Ziele übernehmen", message=result)
+    second = user.press("✓ Ziele übernehmen", message=result)
+    confirm = await user.next_message()
+    assert "Deine Ziele ersetzen?" in confirm.text
+    assert "Bisher: 📞 40 Anrufe pro Tag · 💬 4 Gespräche pro Tag · 📅 10 Termine pro Woche" in (
+        confirm.text
+    )
+    assert "Neu: 📞 18 Anrufe pro Tag" in confirm.text
+    answer = await user.wait_for(lambda: user.callback_answer(second["callback_query"]["id"]))
+    assert answer.text == "Dieser Knopf ist nicht mehr aktuell.", "a double tap asks once"
+    assert user.callback_answer(first["callback_query"]["id"]) is not None
+    stored = await harness.storage.activity.targets(6010)
+    assert stored is not None
+    assert stored.daily == current, "nothing replaced before the confirmation"
+    user.press("✗ Bisherige behalten", message=confirm)
+    assert "Ziele bleiben, wie sie sind" in (await user.next_message()).text
+    after = await harness.storage.activity.targets(6010)
+    assert after == stored
+
+
+async def test_audit_replace_in_english_and_an_older_result(harness: Harness) -> None:
+    user = await onboarded(harness, 6011, "en")
+    await harness.storage.activity.set_targets(
+        6011, DailyTargets(10, 2, 1, 4), "manual", harness.clock.now
+    )
+    older = await _run_audit(user)
+    newer = await _run_audit(user)
+    # The first result's "adopt" belongs to a finished self-check: not taken.
+    old = user.press("✓ Adopt targets", message=older)
+    answer = await user.wait_for(lambda: user.callback_answer(old["callback_query"]["id"]))
+    assert answer.text == "This button has expired."
+    user.press("✓ Adopt targets", message=newer)
+    confirm = await user.next_message()
+    assert "Now: 📞 10 dials · 💬 2 conversations · 📅 1 appointment · 👤 4 new contacts" in (
+        confirm.text
+    )
+    assert "New: 📞 30 dials a day" in confirm.text
+    yes = user.press("✓ Yes, take the new ones", message=confirm)
+    again = user.press("✓ Yes, take the new ones", message=confirm)
+    saved = await user.next_message()
+    assert "daily targets are set: 📞 30 dials a day" in saved.text
+    await user.wait_for(lambda: user.callback_answer(again["callback_query"]["id"]))
+    assert user.callback_answer(yes["callback_query"]["id"]) is not None
+    stored = await harness.storage.activity.targets(6011)
+    assert stored is not None
+    assert stored.source == "audit"
+    assert stored.daily.dials == 30
+    assert stored.goal is not None
+    assert {"metric": "dials", "count": 30, "unit": "day"} in stored.goal["targets"]
+    # /goals shows them with their units.
+    user.send_command("goals")
+    assert "📞 30 dials a day" in (await user.next_message()).text
+    assert len([m for m in user.messages if "daily targets are set" in m.text]) == 1
