@@ -10,7 +10,7 @@ from typing import Any
 from telegram import Message, Update
 
 from bot.coach.activity import METRICS
-from bot.coach.audit import QUESTIONS, Diagnosis, Question, diagnose, parse_answer
+from bot.coach.audit import QUESTIONS, Diagnosis, Finding, Question, diagnose, parse_answer
 from bot.coach.targets import DailyTargets, Target
 from bot.content import Raw
 from bot.handlers.calendars import calendar_for, today_of
@@ -26,6 +26,14 @@ FLOW = "audit"
 BY_ID = {q.id: q for q in QUESTIONS}
 # How far back logged working days count for the suggestion: recent enough to be today's rep.
 HISTORY_DAYS = 28
+# Per finding, the values that are counts and the content key of their singular and plural.
+COUNTED = {
+    "gives_up_early": {"attempts": "after_attempts"},
+    "too_many_attempts": {"attempts": "times"},
+    "little_blocked_time": {"minutes": "minutes"},
+    "slow_pace": {"dials": "dials", "minutes": "minutes"},
+    "few_new_people": {"new_people": "new_people"},
+}
 # The result's and the confirmation's buttons, each with the step it answers.
 DECISIONS = {"adopt": "adopt", "keep": "adopt", "replace": "replace", "cancel": "replace"}
 
@@ -82,6 +90,17 @@ async def _recent(s: Session) -> list[dict[str, int]]:
     ]
 
 
+def _finding_values(s: Session, finding: Finding) -> dict[str, object]:
+    """A finding's values, the counts among them in the right number ("nach 1 Versuch")."""
+    name = finding.key.rsplit(".", 1)[-1]
+    values: dict[str, object] = dict(finding.values)
+    for field, key in COUNTED.get(name, {}).items():
+        value = values.get(field)
+        if isinstance(value, int):
+            values[field] = Raw(s.deps.content.plural(s.lang, f"audit.count.{key}", value))
+    return values
+
+
 def _shown(s: Session, stored: StoredTargets) -> Raw:
     """Targets in place: with their units when stored with them, else the daily numbers."""
     shown = goal_targets(stored.goal)
@@ -125,7 +144,7 @@ async def _finish(s: Session, answers: dict[str, Any]) -> None:
     data = {"suggested": suggested, "targets": [asdict(t) for t in result.targets], "token": token}
     await s.deps.storage.flows.set(s.user_id, FlowState(FLOW, "adopt", data), s.deps.clock())
     lines = [s.text("audit.result", score=result.score)]
-    lines += ["• " + s.text(f.key, **f.values) for f in result.findings]
+    lines += ["• " + s.text(f.key, **_finding_values(s, f)) for f in result.findings]
     if previous is not None:
         lines.append("")
         lines.append(

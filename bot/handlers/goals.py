@@ -54,6 +54,12 @@ def number(s: Session, value: float) -> str:
     return f"{round(value):,}".replace(",", s.text("common.thousands_separator"))
 
 
+def count(s: Session, key: str, value: int) -> Raw:
+    """A count in the right number, with the language's thousands separator ("1.920 Anrufe")."""
+    form = "one" if value == 1 else "other"
+    return Raw(s.text(f"{key}.{form}", n=number(s, value)))
+
+
 def _rates(data: Mapping[str, Any]) -> Rates:
     stored = data.get("rates") or {}
     return Rates(**{k: float(v) for k, v in stored.items() if k in asdict(Rates())})
@@ -253,10 +259,10 @@ def _math(s: Session, goal: Goal, funnel: Funnel, end: date) -> str:
         revenue=number(s, goal.revenue),
         period=s.text(f"goals.period_of.{goal.period}", end=full_date(s, end)),
         deal=number(s, goal.deal_size),
-        deals=number(s, funnel.deals),
-        appointments=number(s, funnel.appointments),
-        conversations=number(s, funnel.conversations),
-        dials=number(s, funnel.dials),
+        deals=count(s, "goals.deals", funnel.deals),
+        appointments=count(s, "today.count.appointments", funnel.appointments),
+        conversations=count(s, "today.count.conversations", funnel.conversations),
+        dials=count(s, "today.count.dials", funnel.dials),
         days=Raw(content.plural(s.lang, "goals.working_days", funnel.days)),
         vacation=Raw(content.plural(s.lang, "goals.days", goal.vacation_days)),
         share=_percent(goal.rates.new_contact_share),

@@ -11,6 +11,7 @@ from telegram import InlineKeyboardMarkup, InputFile, Update
 from bot.charts import ChartLabels, week_chart
 from bot.coach.activity import METRICS, correctable
 from bot.coach.streaks import DayStat, records, streak, week_summary
+from bot.content import Raw
 from bot.handlers.calendars import calendar_for, today_of
 from bot.handlers.context import Session, with_session
 from bot.handlers.followups import stats_lines
@@ -89,7 +90,13 @@ async def week_message(s: Session, days: int = 7) -> tuple[bytes, str, InlineKey
                 "week.streak",
                 streak=current.current,
                 best_day=s.day_label(summary.best_day.day) if summary.best_day else "–",
-                best_dials=summary.best_day.actual["dials"] if summary.best_day else 0,
+                best_dials=Raw(
+                    s.deps.content.plural(
+                        s.lang,
+                        "week.best_dials",
+                        summary.best_day.actual["dials"] if summary.best_day else 0,
+                    )
+                ),
                 record=best.best_day_dials,
                 best_week=best.best_week_dials,
             ),

@@ -227,3 +227,23 @@ async def test_a_goal_stored_before_weekly_targets_still_reads(harness: Harness)
     user.send_command("goals")
     current = await user.next_message()
     assert "📞 8 Anrufe · 💬 2 Gespräche · 📅 1 Termin" in current.text
+
+
+async def test_one_deal_reads_in_the_singular(harness: Harness) -> None:
+    for user_id, lang, deal in (
+        (5009, "de", "🤝 1 Abschluss → 📅 4 Termine"),
+        (5010, "en", "🤝 1 deal →"),
+    ):
+        user = await onboarded(harness, user_id, lang)
+        await at_revenue(user, "month")
+        user.send_text("10000")
+        await user.next_message()
+        user.send_text("10000")
+        await user.next_message()
+        user.press("g:v:0")
+        await user.next_message()
+        user.press("g:r:keep")
+        math = (await user.next_message()).text
+        assert deal in math
+        assert "1 Abschlüsse" not in math
+        assert "1 deals" not in math

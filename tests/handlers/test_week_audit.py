@@ -308,3 +308,30 @@ async def test_audit_replace_in_english_and_an_older_result(harness: Harness) ->
     user.send_command("goals")
     assert "📞 30 dials a day" in (await user.next_message()).text
     assert len([m for m in user.messages if "daily targets are set" in m.text]) == 1
+
+
+async def test_counts_of_one_in_the_findings_and_the_week(harness: Harness) -> None:
+    german = ("nach 1 Versuch auf", "Du rufst 1 neuen Kontakt", "1 Anruf in 15 Minuten ist")
+    english = ("after 1 try.", "1 new contact a day", "1 dial in 15 minutes is")
+    for user_id, lang, expected in ((6012, "de", german), (6013, "en", english)):
+        user = await onboarded(harness, user_id, lang)
+        user.send_command("audit")
+        await user.next_message()
+        for answer in ("1", "15", "3+", "1", "1"):
+            user.send_text(answer)
+            await user.next_message()
+        user.press("u:never_buyer_calls:some")
+        await user.next_message()
+        user.press("u:daily_goal_known:yes")
+        result = (await user.next_message()).text
+        for text in expected:
+            assert text in result, (text, result)
+        # One is never read in the plural.
+        assert "1 Versuchen" not in result
+        assert "1 tries" not in result
+    user = await onboarded(harness, 6014)
+    await harness.storage.activity.change(
+        6014, date(2026, 11, 20), Counts(1), source="log", now=harness.clock.now, target_dials=0
+    )
+    user.send_command("week")
+    assert "Bester Tag: Fr 20.11. mit 1 Anruf ·" in (await user.next_message(timeout=15)).text
