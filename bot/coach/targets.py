@@ -609,3 +609,21 @@ def parse_count(text: str, *, maximum: int = COUNT_MAX) -> int | None:
     if value is None or not 0 <= value <= maximum:
         return None
     return value
+
+
+_DAY_WORDS: Final = frozenset(
+    {"tag", "tage", "tagen", "urlaubstag", "urlaubstage", "urlaub", "day", "days", "d",
+     "holiday", "holidays", "vacation", "off", "frei", "freie", "im", "pro", "a", "per",
+     "jahr", "year", "insgesamt", "total"}
+)  # fmt: skip
+
+
+def parse_vacation_days(text: str) -> int | None:
+    """Vacation days from "30", "30 Tage", "ca. 25 days", "kein Urlaub", "none" (0 to 366)."""
+    folded = _prepare(text)
+    if not folded:
+        return None
+    words = [word for word in folded.split() if word not in _DAY_WORDS]
+    if not words:
+        return None
+    return parse_count(" ".join(words), maximum=MAX_VACATION_DAYS)

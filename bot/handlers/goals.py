@@ -23,9 +23,9 @@ from bot.coach.targets import (
     compute_funnel,
     default_vacation_days,
     parse_amount,
-    parse_count,
     parse_period,
     parse_rate,
+    parse_vacation_days,
     period_end,
     rate_problem,
     working_days_in_period,
@@ -299,7 +299,7 @@ async def answer_text(s: Session, text: str) -> bool:
         following = "deal" if step == "revenue" else "vacation"
         await _go(s, FlowState(FLOW, following, {**data, step: amount}))
     elif step == "vacation":
-        days = parse_count(text, maximum=MAX_VACATION_DAYS)
+        days = parse_vacation_days(text)
         if days is None:
             problem = s.text("goals.error.vacation", input=quote(text), max=MAX_VACATION_DAYS)
             await _ask(s, state, problem + "\n\n")

@@ -27,6 +27,7 @@ from bot.coach.targets import (
     parse_count,
     parse_period,
     parse_rate,
+    parse_vacation_days,
     period_end,
     rate_problem,
     round_half_up,
@@ -701,3 +702,27 @@ def test_a_tiny_goal_with_a_tiny_rate_is_too_many_dials_not_a_crash() -> None:
     result = compute_funnel(Goal("year", 5e-324, 1.0, Rates(1.0, 1.0, 5e-324, 0.0), 1))
     assert isinstance(result, FunnelProblem)
     assert result.key.endswith("too_many_dials")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("30", 30), ("30 Tage", 30), ("ca. 25 days", 25), ("kein Urlaub", 0), ("none", 0),
+        ("0", 0), ("dreißig", 30), ("365", 365), ("366 Tage", 366), ("28 days off", 28),
+        ("1 Tag", 1),
+    ],
+)  # fmt: skip
+def test_parse_vacation_days(text: str, expected: int) -> None:
+    assert parse_vacation_days(text) == expected
+
+
+@pytest.mark.parametrize("text", ["", "Tage", "viele", "-3", "367", "1e9", "😀", "30" * 40])
+def test_parse_vacation_days_refuses(text: str) -> None:
+    assert parse_vacation_days(text) is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(_any_text)
+def test_parse_vacation_days_never_raises(text: str) -> None:
+    days = parse_vacation_days(text)
+    assert days is None or 0 <= days <= 366

@@ -155,7 +155,7 @@ async def test_vacation_days_asked_typed_and_refused_in_english(harness: Harness
     user.press("g:r:keep")
     problem = await user.next_message()
     assert "holiday fills the whole period" in problem.text
-    user.send_text("20")
+    user.send_text("20 days")
     await user.next_message()
     user.press("g:r:keep")
     math = await user.next_message()
