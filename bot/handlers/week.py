@@ -127,7 +127,9 @@ def _chart_day(s: Session, stat: DayStat, weekdays: tuple[str, ...], count: int)
     day = stat.day
     label = f"{weekdays[day.weekday()]}\n{day.day:02d}.{day.month:02d}." if count <= 7 else ""
     label = label or f"{weekdays[day.weekday()]}\n{day.day}."
-    return label + ("\n" + s.text("week.in_progress_short") if stat.in_progress else "")
+    # Fourteen bars leave no room under one for a word; the caption says it there.
+    running = stat.in_progress and count <= 7
+    return label + ("\n" + s.text("week.in_progress_short") if running else "")
 
 
 def _code(day: date) -> str:
