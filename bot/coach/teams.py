@@ -69,7 +69,9 @@ def shown_individually(team: Team, member: TeamMember) -> bool:
 
 def clean_name(text: str, limit: int) -> str | None:
     """A typed name, trimmed and on one line, or None if nothing usable (empty, too long)."""
-    cleaned = " ".join("".join(ch for ch in text if ch.isprintable()).split())
+    # Line breaks and tabs become spaces first; invisible and control characters go.
+    spaced = " ".join(text.split())
+    cleaned = " ".join("".join(ch for ch in spaced if ch.isprintable()).split())
     if not cleaned or len(cleaned) > limit:
         return None
     return cleaned
