@@ -89,6 +89,9 @@ class Match:
 
 
 _APOSTROPHES: Final = re.compile(r"['’`´]")
+# Spoken German clips "zu" and "Sie" to a letter: "z'teuer", "Lassen S' mir Zeit".
+_CLIPPED: Final = re.compile(r"(?i)\b(z|s)['’`´](?=\s|\w|$)")
+_CLIPPED_WORDS: Final = {"z": "zu ", "s": "sie "}
 _NON_WORD: Final = re.compile(r"[^a-z0-9]+")
 
 # How reps frame the question around the customer's words and greet the bot: "Hallo, was sage
@@ -137,6 +140,38 @@ _VARIANTS: Final = {
     **dict.fromkeys(("grad", "grade"), "gerade"),
     **dict.fromkeys(("nochmal", "nomma", "nochmals"), "noch mal"),
     **dict.fromkeys(("selber",), "selbst"),
+    **dict.fromkeys(("koa", "koan", "koane"), "kein"),
+    **dict.fromkeys(("hob", "hab"), "habe"),
+    **dict.fromkeys(("san", "sans"), "sind"),
+    **dict.fromkeys(("heut",), "heute"),
+    **dict.fromkeys(("nomal", "nomoi", "amoi", "oamoi"), "noch mal"),
+    **dict.fromkeys(("ruah",), "ruhe"),
+    **dict.fromkeys(("spoeter", "spaeda", "spaeter"), "spaeter"),
+    **dict.fromkeys(("bissl", "bisserl", "bissel"), "bisschen"),
+    **dict.fromkeys(("mi",), "mich"),
+    **dict.fromkeys(("ma",), "mir"),
+    # Swiss and Austrian German, and Berlin's.
+    **dict.fromkeys(("choend", "koent", "chasch"), "koennen"),
+    **dict.fromkeys(("noed", "noet"), "nicht"),
+    **dict.fromkeys(("nuet", "nuess"), "nichts"),
+    **dict.fromkeys(("oeppis", "eppes"), "etwas"),
+    **dict.fromkeys(("wos",), "was"),
+    **dict.fromkeys(("haet",), "hat"),
+    **dict.fromkeys(("haend", "han"), "haben"),
+    **dict.fromkeys(("gits", "gibts"), "gibt es"),
+    **dict.fromkeys(("aaluete", "aalueuete", "luete", "lueuete", "aruefe", "arufe"), "anrufen"),
+    **dict.fromkeys(("offerte",), "angebot"),
+    **dict.fromkeys(("offerten",), "angebote"),
+    **dict.fromkeys(("heuer",), "dieses jahr"),
+    **dict.fromkeys(("jaenner",), "januar"),
+    **dict.fromkeys(("ois",), "alles"),
+    **dict.fromkeys(("hoit",), "halt"),
+    **dict.fromkeys(("hamma",), "haben wir"),
+    **dict.fromkeys(("samma",), "sind wir"),
+    **dict.fromkeys(("hamse",), "haben sie"),
+    **dict.fromkeys(("ick",), "ich"),
+    **dict.fromkeys(("jetze",), "jetzt"),
+    **dict.fromkeys(("kunnt",), "kommt"),
     **dict.fromkeys(("nah", "nope", "naw", "nay"), "no"),
     **dict.fromkeys(("zero", "none"), "no"),
     **dict.fromkeys(("u", "ya"), "you"),
@@ -152,6 +187,16 @@ _VARIANTS: Final = {
     **dict.fromkeys(("wont",), "will not"),
     **dict.fromkeys(("isnt", "arent", "wasnt"), "is not"),
     **dict.fromkeys(("havent", "hasnt"), "have not"),
+    **dict.fromkeys(("aint",), "is not"),
+    **dict.fromkeys(("kinda",), "kind of"),
+    **dict.fromkeys(("dunno",), "do not know"),
+    **dict.fromkeys(("lemme",), "let me"),
+    **dict.fromkeys(("gimme",), "give me"),
+    **dict.fromkeys(("cuz", "cos", "coz", "bc"), "because"),
+    **dict.fromkeys(("thru",), "through"),
+    **dict.fromkeys(("pls", "plz"), "please"),
+    **dict.fromkeys(("yall",), "you"),
+    **dict.fromkeys(("convo",), "conversation"),
 }
 _FRAME: Final = re.compile(f"^{_GREETING}{_QUESTION}{_SPEAKER}")
 _TRAILING_FRAME: Final = re.compile(
@@ -162,7 +207,8 @@ _TRAILING_FRAME: Final = re.compile(
 
 def normalize(text: str, *, frames: bool = True) -> str:
     """Fold a text down to lower-case ASCII words; by default without the question's frame."""
-    folded = fold(_APOSTROPHES.sub("", text[:MAX_INPUT_CHARS]))
+    text = _CLIPPED.sub(lambda m: _CLIPPED_WORDS[m.group(1).casefold()], text[:MAX_INPUT_CHARS])
+    folded = fold(_APOSTROPHES.sub("", text))
     words = " ".join(_VARIANTS.get(word, word) for word in _NON_WORD.sub(" ", folded).split())
     if frames:
         words = _FRAME.sub("", _TRAILING_FRAME.sub("", words), count=1).strip()
@@ -178,7 +224,7 @@ _FILLER_DE: Final = """
     habe hab hatte hatten wird werden wuerde zu fuer mit von vom bei beim auf an in im am um
     aus ueber gerade jetzt momentan aktuell bitte danke dank hallo hi hey ok okay gut super
     toll klar echt wirklich einfach eigentlich ganz schoen sehr total voll richtig mega alles
-    tschuess
+    tschuess boah oh je oje ojeh naja tja hm hmm ach ey mensch gruezi servus moin
 """
 _FILLER_EN: Final = """
     the a an and or but so just well also then there here i we you he she it they me us him
@@ -186,7 +232,8 @@ _FILLER_EN: Final = """
     with of at on in from by about as that this these those if can could would should will
     shall im ive weve youre youve youll thats its theres ill id hes shes theyre theyve theyll
     wed hello thanks thank please good great sure yes yeah yep really actually very pretty
-    quite totally too um uh oh now currently all bye ciao cheers
+    quite totally too um uh oh now currently all bye ciao cheers guys wow ugh meh hmm well
+    mate buddy folks
 """
 _FILLER: Final = frozenset(_FILLER_DE.split()) | frozenset(_FILLER_EN.split())
 # The small words only one language has ("ich", "the"; not "in", "so", nor the "ok" and "hi"
@@ -208,6 +255,8 @@ _COVER_WEIGHT: Final = 0.5
 _PHRASING_WEIGHT: Final = 0.25
 _KEYWORD_WEIGHT: Final = 0.25
 _RERANK_WEIGHT: Final = 0.15
+# What a one-word keyword is worth against a word group (1.0).
+_ONE_WORD_KEYWORD: Final = 0.5
 _RERANK_CANDIDATES: Final = 10
 _CANDIDATES: Final = 40
 # Evidence is fully sure from this weight on, in units of the rarest word's weight; a word that
@@ -396,7 +445,7 @@ class Matcher:
             sure = min(1.0, max(strength[entry] / self._full_strength, whole))
             keyword = max(
                 (
-                    1.0 if len(k.terms) + len(k.fillers) > 1 else 0.5
+                    1.0 if len(k.terms) + len(k.fillers) > 1 else _ONE_WORD_KEYWORD
                     for k in self._keywords[entry]
                     if all(matched.get(t, _NOTHING)[0] >= _KEYWORD_SIM for t in k.terms)
                     and words.issuperset(k.fillers)
