@@ -179,7 +179,8 @@ async def _focus(s: Session, day: date) -> str:
         return "no_data"
     daily = {m: getattr(stored.daily, m) for m in METRICS}
     history = {d: {m: r.counts.get(m) for m in METRICS} for d, r in days.items()}
-    summary = week_summary(history, daily, calendar, day, 5)
+    # The review comes before the day is over: today is no miss yet.
+    summary = week_summary(history, daily, calendar, day, 5, today=day)
     if summary.hit_rate < 50:
         return "few_hits"
     # A rep who dials a lot but rarely gets through, or rarely gets to a meeting, has one lever.

@@ -335,3 +335,24 @@ async def test_counts_of_one_in_the_findings_and_the_week(harness: Harness) -> N
     )
     user.send_command("week")
     assert "Bester Tag: Fr 20.11. mit 1 Anruf ·" in (await user.next_message(timeout=15)).text
+
+
+async def test_weekly_review_does_not_count_its_own_unfinished_day(harness: Harness) -> None:
+    from tests.handlers.test_checkins import at, tick
+
+    user = await onboarded(harness, 6015)
+    activity = harness.storage.activity
+    now = harness.clock.now
+    await activity.set_targets(6015, DailyTargets(10, 2, 1, 4), "manual", now)
+    # Target met Monday and Tuesday, missed Wednesday and Thursday; Friday afternoon is open.
+    for day, dials in ((23, 10), (24, 10), (25, 3), (26, 3)):
+        await activity.change(
+            6015, date(2026, 11, day), Counts(dials, 3, 1), source="log", now=now, target_dials=10
+        )
+    await tick(harness, at(27, 15, 0))  # Friday 16:00 Berlin
+    review = await user.next_message(timeout=15)
+    assert "an 2 von 6 abgeschlossenen Arbeitstagen erreicht (33 %)" in review.text
+    assert "Heute läuft noch: 0/10 📞" in review.text
+    # Two of four finished days is no "few hits" (two of five counted Friday as a miss).
+    assert "Halte den Rhythmus" in review.text
+    assert "Blocke dir feste Anrufzeiten" not in review.text
