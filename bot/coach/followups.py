@@ -28,6 +28,7 @@ from typing import Final, Literal, get_args
 from zoneinfo import ZoneInfo
 
 from bot.coach._text import MONTHS, fold, number_word
+from bot.coach.activity import percent
 from bot.coach.calendar import WorkCalendar, local_date
 from bot.coach.weekdays import parse_weekdays
 
@@ -323,7 +324,7 @@ class FollowupStats:
     @property
     def dropped_share(self) -> int | None:
         """Percent of the prospects given up that got fewer than three attempts."""
-        return round(100 * self.dropped_early / self.given_up) if self.given_up else None
+        return percent(self.dropped_early, self.given_up) if self.given_up else None
 
     @property
     def empty(self) -> bool:

@@ -391,3 +391,13 @@ def test_percent_rounds_to_nearest_but_never_claims_a_target_met() -> None:
     assert percent(1, 1000) == 1, "not 0 once something is done"
     assert percent(0, 7) == 0
     assert percent(7, 7) == 100
+
+
+def test_the_week_captions_other_shares_round_halves_up() -> None:
+    from bot.coach.followups import FollowupStats
+    from bot.coach.roleplay.progress import PracticeWeek
+
+    # 1 of 8 is 12.5 %: 13 %, where round() gave 12 % (halves to even).
+    assert PracticeWeek(calls=1, passed=0, met=1, total=8, weakest=None).percent == 13
+    assert FollowupStats(given_up=8, dropped_early=1).dropped_share == 13
+    assert FollowupStats(given_up=200, dropped_early=199).dropped_share == 99

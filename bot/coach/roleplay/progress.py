@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Final, Protocol
 from zoneinfo import ZoneInfo
 
+from bot.coach.activity import percent
 from bot.coach.calendar import WorkCalendar, local_date
 from bot.coach.profile import Schedule
 
@@ -55,7 +56,7 @@ class PracticeWeek:
     @property
     def percent(self) -> int:
         """The share of all criteria met, 0-100."""
-        return round(100 * self.met / self.total) if self.total else 0
+        return percent(self.met, self.total) if self.total else 0
 
 
 def _weakest(results: Iterable[CallResult]) -> str | None:
