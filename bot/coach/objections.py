@@ -224,7 +224,7 @@ _FILLER_DE: Final = """
     habe hab hatte hatten wird werden wuerde zu fuer mit von vom bei beim auf an in im am um
     aus ueber gerade jetzt momentan aktuell bitte danke dank hallo hi hey ok okay gut super
     toll klar echt wirklich einfach eigentlich ganz schoen sehr total voll richtig mega alles
-    tschuess boah oh je oje ojeh naja tja hm hmm ach ey mensch gruezi servus moin
+    tschuess boah oh je oje ojeh naja tja hm hmm ach ey mensch gruezi servus moin sorry
 """
 _FILLER_EN: Final = """
     the a an and or but so just well also then there here i we you he she it they me us him
@@ -233,7 +233,7 @@ _FILLER_EN: Final = """
     shall im ive weve youre youve youll thats its theres ill id hes shes theyre theyve theyll
     wed hello thanks thank please good great sure yes yeah yep really actually very pretty
     quite totally too um uh oh now currently all bye ciao cheers guys wow ugh meh hmm well
-    mate buddy folks
+    mate buddy folks sorry
 """
 _FILLER: Final = frozenset(_FILLER_DE.split()) | frozenset(_FILLER_EN.split())
 # The small words only one language has ("ich", "the"; not "in", "so", nor the "ok" and "hi"
