@@ -2,6 +2,8 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# Test processes: one per core (`make test PYTEST_WORKERS=0` runs in this process, for pdb).
+PYTEST_WORKERS ?= auto
 
 .PHONY: demo test test-postgres lint pytest bench clean
 
@@ -28,13 +30,13 @@ lint: $(VENV)/.installed-test
 	$(BIN)/mypy
 
 pytest: $(VENV)/.installed-test
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # The test suite on PostgreSQL: on the server TEST_DATABASE_URL names, or else on a throwaway
 # server that .ci/postgres.sh starts in a temporary folder and removes afterwards.
 test-postgres: $(VENV)/.installed-test
-	@if [ -n "$$TEST_DATABASE_URL" ]; then $(BIN)/pytest $(PYTEST_ARGS); \
-	else .ci/postgres.sh run $(BIN)/pytest $(PYTEST_ARGS); fi
+	@if [ -n "$$TEST_DATABASE_URL" ]; then $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS); \
+	else .ci/postgres.sh run $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS); fi
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench.updates
