@@ -27,6 +27,7 @@ from bot.storage.profiles import profile_from_row, profile_values
 from bot.storage.roleplay import RoleplayRepository
 from bot.storage.tables import flow_states, team_playbooks, team_scenarios, users
 from bot.storage.team_sources import TeamSourceRepository
+from bot.storage.team_stats import TeamStatsRepository
 from bot.storage.teams import TeamRepository
 from bot.storage.userdata import DataRepository
 
@@ -316,6 +317,8 @@ class Storage:
         self.notices = NoticeRepository(engine, shared=not cache_sessions)
         # Teams: membership, leads, what a lead sees, the team's goal, digest and focus.
         self.teams = TeamRepository(engine)
+        # Several reps' figures at once, for the lead's view and the digest (read-only).
+        self.team_stats = TeamStatsRepository(engine)
 
     async def save_step(self, profile: Profile, flow: FlowState | None, now: datetime) -> None:
         """Store a profile change and the flow's next step (None: flow done) atomically."""
