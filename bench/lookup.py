@@ -181,34 +181,38 @@ def main(argv: Sequence[str] | None = None) -> None:
     data: dict[str, Any] = yaml.safe_load(LABELLED.read_text(encoding="utf-8"))
     holdout: dict[str, Any] = yaml.safe_load(HOLDOUT.read_text(encoding="utf-8"))
     print(f"entries per language: {args.entries}, rounds: {args.rounds}")
-    latencies: list[float] = []
+    bigs: dict[str, Matcher] = {}
     for lang in LANGS:
         book = books[lang]
         extra = synthetic_entries(list(books.values()), args.entries - len(book.entries), args.seed)
         started = time.perf_counter()
-        big = Matcher([*book.entries, *extra])
-        build_ms = 1000 * (time.perf_counter() - started)
+        bigs[lang] = Matcher([*book.entries, *extra])
+        print(f"{lang}: build {1000 * (time.perf_counter() - started):.0f} ms")
+    latencies: list[float] = []
+    for lang in LANGS:
+        big = bigs[lang]
         texts = [t for texts in data[lang].values() for t in texts]
         texts += [t for texts in data["holdout"][lang].values() for t in texts]
         texts += data["off_topic"][lang]
         texts += [row["text"] for row in holdout["dev"] if row["lang"] == lang]
         for text in texts[:20]:
-            big.match(text)  # warm-up: first calls pay for imports and caches
+            match_languages(bigs, text, lang)  # warm-up: first calls pay for imports and caches
+        # As the bot looks up: the rep's language and the customer's, both big playbooks.
         own: list[float] = []
         for _ in range(args.rounds):
             for text in texts:
                 started = time.perf_counter()
-                big.match(text)
+                match_languages(bigs, text, lang)
                 own.append(1000 * (time.perf_counter() - started))
         latencies += own
         worst: list[float] = []
         for text in typo_texts(list(books.values()), 200, args.seed):
             started = time.perf_counter()
-            big.match(text)
+            match_languages(bigs, text, lang)
             worst.append(1000 * (time.perf_counter() - started))
-        small = Matcher(book.entries)
+        small = Matcher(books[lang].entries)
         print(
-            f"{lang}: build {build_ms:.0f} ms, {len(own)} lookups: "
+            f"{lang} rep, {len(own)} lookups in both languages: "
             f"p50 {percentile(own, 0.5):.3f} ms, p95 {percentile(own, 0.95):.3f} ms, "
             f"p99 {percentile(own, 0.99):.3f} ms, max {max(own):.3f} ms"
         )

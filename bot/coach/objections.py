@@ -368,6 +368,17 @@ class Matcher:
                 weight = sum(self._idf[t] for t in unique)
                 self._phrasings[index].append(_Phrasing(unique, weight))
                 self._phrasing_texts[index].append(" ".join(self._terms[t] for t in unique))
+        # Which phrasings and keywords a term occurs in, so a lookup scores only those the text
+        # touches (a keyword needs all its terms, so its first one is enough to find it).
+        self._term_phrasings: list[list[tuple[int, _Phrasing]]] = [[] for _ in self._terms]
+        self._term_keywords: list[list[tuple[int, _Keyword]]] = [[] for _ in self._terms]
+        for index, phrasings in enumerate(self._phrasings):
+            for known in phrasings:
+                for term_id in known.terms:
+                    self._term_phrasings[term_id].append((index, known))
+        for index, keywords in enumerate(self._keywords):
+            for keyword in keywords:
+                self._term_keywords[keyword.terms[0]].append((index, keyword))
         self._prefixes: dict[str, list[int]] = defaultdict(list)
         self._by_stem: dict[str, list[int]] = defaultdict(list)
         self._by_initial: dict[str, list[str]] = defaultdict(list)
@@ -434,10 +445,20 @@ class Matcher:
         scores: dict[int, float] = {}
         # A common word gives some evidence to hundreds of entries; only the strongest can win,
         # so only they are scored in full (this keeps a lookup fast with a big playbook).
-        for entry in heapq.nlargest(_CANDIDATES, strength, key=strength.__getitem__):
+        leaders = heapq.nlargest(_CANDIDATES, strength, key=strength.__getitem__)
+        touched: dict[int, dict[int, _Phrasing]] = {entry: {} for entry in leaders}
+        keywords: dict[int, list[_Keyword]] = {entry: [] for entry in leaders}
+        for term_id in matched:
+            for entry, known in self._term_phrasings[term_id]:
+                if entry in touched:
+                    touched[entry][id(known)] = known
+            for entry, found in self._term_keywords[term_id]:
+                if entry in keywords:
+                    keywords[entry].append(found)
+        for entry in leaders:
             plain = evidence[entry]
             phrasing = whole = 0.0
-            for known in self._phrasings[entry]:
+            for known in touched[entry].values():
                 shared = sum(matched.get(t, _NOTHING)[0] * self._idf[t] for t in known.terms)
                 phrasing = max(phrasing, 2 * shared / (known.weight + content_weight))
                 present = sum(matched.get(t, _NOTHING)[0] for t in known.terms)
@@ -446,7 +467,7 @@ class Matcher:
             keyword = max(
                 (
                     1.0 if len(k.terms) + len(k.fillers) > 1 else _ONE_WORD_KEYWORD
-                    for k in self._keywords[entry]
+                    for k in keywords[entry]
                     if all(matched.get(t, _NOTHING)[0] >= _KEYWORD_SIM for t in k.terms)
                     and words.issuperset(k.fillers)
                 ),
