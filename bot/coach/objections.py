@@ -377,8 +377,8 @@ class Matcher:
                 for term_id in known.terms:
                     self._term_phrasings[term_id].append((index, known))
         for index, keywords in enumerate(self._keywords):
-            for keyword in keywords:
-                self._term_keywords[keyword.terms[0]].append((index, keyword))
+            for known_keyword in keywords:
+                self._term_keywords[known_keyword.terms[0]].append((index, known_keyword))
         self._prefixes: dict[str, list[int]] = defaultdict(list)
         self._by_stem: dict[str, list[int]] = defaultdict(list)
         self._by_initial: dict[str, list[str]] = defaultdict(list)
