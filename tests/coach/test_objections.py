@@ -26,6 +26,7 @@ from bot.coach.objections import (
 from bot.playbook import load_playbooks
 
 LABELLED = Path(__file__).resolve().parent.parent / "data" / "objection_phrasings.yaml"
+HOLDOUT = LABELLED.with_name("objection_holdout.yaml")
 LANGS = ("de", "en")
 
 
@@ -79,15 +80,40 @@ def test_accuracy_on_labelled_set(matchers: dict[str, Matcher], labelled: dict[s
     figures = _accuracy(matchers, labelled)
     _report("labelled set", figures)
     holdout = _accuracy(matchers, labelled["holdout"])
-    _report("holdout (never tuned on)", holdout)
+    _report("holdout of issue 12 (never tuned on)", holdout)
     top1, top3, _ = figures["all"]
-    assert top1 >= 0.85
-    assert top3 >= 0.95
+    # What the tuned set reached (97.4 % / 99.3 %, docs/benchmarks.md): a guard, not a goal.
+    assert top1 >= 0.97
+    assert top3 >= 0.99
     for lang in LANGS:
-        assert figures[lang][0] >= 0.85, lang
-    # The holdout only guards against regressions; see the note in the data file.
-    assert holdout["all"][0] >= 0.72
-    assert holdout["all"][1] >= 0.76
+        assert figures[lang][0] >= 0.96, lang
+    # The older holdout only guards against regressions; see the note in the data file.
+    assert holdout["all"][0] >= 0.86
+    assert holdout["all"][1] >= 0.91
+
+
+def _holdout_accuracy(matchers: Mapping[str, Matcher], rows: list[dict[str, str]]) -> float:
+    """Top-1 as the bot looks up: for the rep's profile, in both languages' playbooks."""
+    hits = 0
+    for row in rows:
+        found = match_languages(matchers, row["text"], row.get("profile", row["lang"]), limit=1)
+        hits += [m.entry.id for m in found.matches] == [row["id"]]
+    return hits / len(rows)
+
+
+def test_accuracy_on_the_independent_holdout(matchers: dict[str, Matcher]) -> None:
+    # tests/data/objection_holdout.yaml was written by someone who saw neither the matcher nor
+    # the tuned set. "dev" was looked at while improving; "final" was measured once at the end
+    # (top-1 73.2 %, below the 90 % the issue asks for) and never tuned on. These floors are what
+    # was reached, so a change that loses recall on unseen wordings fails here.
+    holdout: dict[str, list[dict[str, str]]] = yaml.safe_load(HOLDOUT.read_text(encoding="utf-8"))
+    assert len(holdout["dev"]) >= 150
+    assert len(holdout["final"]) >= 150
+    dev = _holdout_accuracy(matchers, holdout["dev"])
+    final = _holdout_accuracy(matchers, holdout["final"])
+    print(f"\nholdout top-1: dev {dev:.1%}, final {final:.1%}")
+    assert dev >= 0.98
+    assert final >= 0.73
 
 
 def test_labelled_set_is_big_balanced_and_mostly_new(
