@@ -572,6 +572,16 @@ PitchMarker = Annotated[str, StringConstraints(strip_whitespace=True, min_length
 QuoteMark = Annotated[str, StringConstraints(min_length=1, max_length=3)]
 
 
+class _VerdictScores(BaseModel):
+    """The lowest score of each verdict band above "not a pitch"."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    needs_work: Annotated[int, Field(ge=1, le=100)]
+    solid: Annotated[int, Field(ge=1, le=100)]
+    strong: Annotated[int, Field(ge=1, le=100)]
+
+
 class _PitchWordList(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
@@ -592,6 +602,10 @@ class _PitchWordList(BaseModel):
     lead_ins: Annotated[list[PitchMarker], Field(min_length=1)]
     stopwords: Annotated[list[PitchMarker], Field(min_length=1)]
     abbreviations: Annotated[list[PitchMarker], Field(min_length=1)]
+    benefit_clauses: list[PitchMarker] = []
+    deal_asks: list[PitchMarker] = []
+    min_words: Annotated[int, Field(ge=1, le=100)]
+    verdict_scores: _VerdictScores
 
 
 def load_pitch_rubric(path: Path, lang: str) -> PitchRubric:
@@ -605,6 +619,9 @@ def load_pitch_rubric(path: Path, lang: str) -> PitchRubric:
         raise PlaybookFileError(f"{path}: band must go from fewer to more seconds")
     if model.avg_sentence_words > model.max_sentence_words:
         raise PlaybookFileError(f"{path}: avg_sentence_words must not exceed the maximum")
+    verdicts = model.verdict_scores
+    if not verdicts.needs_work < verdicts.solid < verdicts.strong:
+        raise PlaybookFileError(f"{path}: verdict_scores must rise from needs_work to strong")
     # "formal_you" may be empty (English has no polite form); every other list may not.
     return PitchRubric(
         lang=lang,
@@ -622,6 +639,10 @@ def load_pitch_rubric(path: Path, lang: str) -> PitchRubric:
         lead_ins=_words(model.lead_ins),
         stopwords=_words(model.stopwords),
         abbreviations=_words(model.abbreviations),
+        benefit_clauses=_words(model.benefit_clauses),
+        deal_asks=_words(model.deal_asks),
+        min_words=model.min_words,
+        verdict_scores=(verdicts.needs_work, verdicts.solid, verdicts.strong),
         quotes=(model.quotes[0], model.quotes[1]),
         avg_sentence_words=model.avg_sentence_words,
         max_sentence_words=model.max_sentence_words,

@@ -31,6 +31,8 @@ LISTS = (
     "lead_ins",
     "stopwords",
     "abbreviations",
+    "deal_asks",
+    "benefit_clauses",
 )
 
 
@@ -50,8 +52,15 @@ def test_both_languages_load(rubrics: dict[str, PitchRubric]) -> None:
     assert set(rubrics) == set(LANGUAGES)
     de, en = rubrics["de"], rubrics["en"]
     assert (de.lang, en.lang) == ("de", "en")
-    assert (de.words_per_minute, en.words_per_minute) == (130, 150)
-    assert de.band == en.band == (30, 45)
+    # 40-60 words is 20-30 s: a tight pitch for a first call is in the band.
+    assert (de.words_per_minute, en.words_per_minute) == (120, 120)
+    assert de.band == en.band == (20, 45)
+    assert de.min_words == en.min_words == 12
+    assert de.verdict_scores == en.verdict_scores == (20, 60, 90)
+    assert "fest machen" in de.deal_asks
+    assert "sign" in en.deal_asks
+    assert "damit" in de.benefit_clauses
+    assert "so that" in en.benefit_clauses
     assert de.quotes == ("„", "“")
     assert en.quotes == ("“", "”")
     # German has a polite form that counts only when capitalised; English has none.
@@ -105,6 +114,10 @@ def _write(tmp_path: Path, data: dict[str, Any]) -> Path:
         ({"quotes": ["„"]}, "quotes"),
         ({"avg_sentence_words": 30, "max_sentence_words": 20}, "avg_sentence_words"),
         ({"open_question_starts": None}, "open_question_starts"),
+        ({"min_words": 0}, "min_words"),
+        ({"verdict_scores": {"needs_work": 60, "solid": 30, "strong": 90}}, "verdict_scores"),
+        ({"verdict_scores": {"solid": 60, "great": 95}}, "great"),
+        ({"deal_asks": [""]}, "deal_asks"),
     ],
 )
 def test_broken_rubrics_are_refused(tmp_path: Path, change: dict[str, Any], message: str) -> None:

@@ -1,9 +1,11 @@
 """Scoring an elevator pitch, checking one rehearsed from memory, and when to rehearse it again.
 
-A good pitch (seeds 000 and 001) is said in 30-45 seconds, talks more about the customer than
-about us, names a concrete benefit with a number, keeps its sentences short and free of filler
-and empty buzzwords, and ends with an open question that keeps the call alive, never with a
-yes/no question whose "no" the rep doesn't want to hear. The word lists come from
+A good pitch (seeds 000 and 001) is said in 20-45 seconds (a tight 40-60 words is what most
+trainers teach for a first call), talks more about the customer than about us, names a concrete
+benefit with a number, keeps its sentences short and free of filler and empty buzzwords, and ends
+with an open question that keeps the call alive, never with a yes/no question whose "no" the rep
+doesn't want to hear, least of all one asking for the deal. A text of fewer than a dozen words is
+no pitch yet and gets no score. The word lists and verdict thresholds come from
 prompts/<lang>/playbook/pitch_rubric.yaml. Findings quote the words that triggered them, so a
 tip can name them ("„eigentlich“, „quasi“").
 """
@@ -16,7 +18,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from itertools import pairwise
 from types import MappingProxyType
@@ -25,10 +27,17 @@ from typing import Final, Literal
 from rapidfuzz import fuzz, process
 
 from bot.coach._text import fold, number_word
+from bot.coach.language import detect_language
 
 Ending = Literal["open", "closed", "statement", "none"]
 Length = Literal["too_short", "in_band", "too_long"]
 Pace = Literal["slow", "ok", "fast"]
+Verdict = Literal["not_a_pitch", "needs_work", "solid", "strong"]
+# The verdict bands from worst to best; a rubric gives the lowest score of each band above the
+# first (a text below the minimum length is not a pitch whatever it would score).
+VERDICTS: Final[tuple[Verdict, ...]] = ("not_a_pitch", "needs_work", "solid", "strong")
+DEFAULT_VERDICT_SCORES: Final = (20, 60, 90)
+DEFAULT_MIN_WORDS: Final = 12
 
 # Points per criterion; they add up to 100. The ending and the concrete benefit weigh most:
 # they decide whether the call goes on past "we're not in the market".
@@ -50,6 +59,10 @@ CLOSED_ENDING_POINTS: Final = 5
 # Within a quarter of the band either side a pitch is "nearly right" and keeps part of the points.
 NEAR_BAND: Final = 0.25
 NEAR_LENGTH_POINTS: Final = 8
+# A benefit clause ("damit Ihre Fahrer …", "so that your drivers …") names the customer within
+# this many words after its conjunction; it is quoted up to this many words.
+BENEFIT_CLAUSE_REACH: Final = 3
+BENEFIT_CLAUSE_QUOTE: Final = 10
 MAX_TIPS: Final = 3
 # A tip names at most this many words; more would read like a list, not advice.
 MAX_QUOTED: Final = 4
@@ -59,6 +72,9 @@ MAX_QUOTE_WORDS: Final = 16
 QUOTE_HEAD: Final = 10
 
 TIP_EMPTY: Final = "pitch.tip.empty"
+TIP_NOT_A_PITCH: Final = "pitch.tip.not_a_pitch"
+TIP_NO_SUBSTANCE: Final = "pitch.tip.no_substance"
+TIP_DEAL_ASK: Final = "pitch.tip.deal_ask"
 TIP_TOO_SHORT: Final = "pitch.tip.too_short"
 TIP_TOO_LONG: Final = "pitch.tip.too_long"
 TIP_FOCUS: Final = "pitch.tip.focus"
@@ -76,6 +92,9 @@ TIP_STATEMENT_ENDING: Final = "pitch.tip.statement_ending"
 TIPS: Final[Mapping[str, frozenset[str]]] = MappingProxyType(
     {
         TIP_EMPTY: frozenset(),
+        TIP_NOT_A_PITCH: frozenset({"min"}),
+        TIP_NO_SUBSTANCE: frozenset(),
+        TIP_DEAL_ASK: frozenset({"question"}),
         TIP_TOO_SHORT: frozenset({"seconds", "min"}),
         TIP_TOO_LONG: frozenset({"seconds", "max"}),
         TIP_FOCUS: frozenset({"you", "we", "words"}),
@@ -149,14 +168,20 @@ class _Patterns:
     open_starts: re.Pattern[str] | None
     closed_starts: re.Pattern[str] | None
     lead_ins: re.Pattern[str] | None
+    deal_asks: re.Pattern[str] | None
+    benefit_clauses: re.Pattern[str] | None
     stopwords: frozenset[str]
     abbreviations: frozenset[str]
+    # The language's small words (stop words, pronouns, question words), to tell languages apart.
+    vocabulary: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)
 class PitchRubric:
-    """One language's rules: speaking rate, time band, and word lists ("innov*" is a prefix,
-    "*anbieter*" matches inside a compound); `formal_you` counts only when capitalised."""
+    """One language's rules: speaking rate, time band, minimum length, verdict thresholds, and
+    word lists ("innov*" is a prefix, "*anbieter*" matches inside a compound); `formal_you`
+    counts only when capitalised. `verdict_scores` are the lowest scores of "needs work",
+    "solid" and "strong"."""
 
     lang: str
     words_per_minute: int
@@ -173,9 +198,13 @@ class PitchRubric:
     lead_ins: tuple[str, ...] = ()
     stopwords: tuple[str, ...] = ()
     abbreviations: tuple[str, ...] = ()
+    deal_asks: tuple[str, ...] = ()
+    benefit_clauses: tuple[str, ...] = ()
     quotes: tuple[str, str] = ("“", "”")
     avg_sentence_words: int = 15
     max_sentence_words: int = 25
+    min_words: int = DEFAULT_MIN_WORDS
+    verdict_scores: tuple[int, int, int] = DEFAULT_VERDICT_SCORES
     _patterns: _Patterns = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -191,8 +220,25 @@ class PitchRubric:
             open_starts=_alternation(self.open_question_starts),
             closed_starts=_alternation(self.closed_question_starts),
             lead_ins=_alternation(self.lead_ins),
+            deal_asks=_alternation(self.deal_asks),
+            benefit_clauses=_alternation(self.benefit_clauses),
             stopwords=frozenset(w for s in self.stopwords for w, _, _ in _marker_words(s)),
             abbreviations=frozenset(w for a in self.abbreviations for w, _, _ in _marker_words(a)),
+            vocabulary=frozenset(
+                word
+                for markers in (
+                    self.stopwords,
+                    self.you_words,
+                    self.formal_you,
+                    self.we_words,
+                    self.open_question_starts,
+                    self.closed_question_starts,
+                    self.lead_ins,
+                )
+                for marker in markers
+                for word, open_start, open_end in _marker_words(marker)
+                if not open_start and not open_end
+            ),
         )
         object.__setattr__(self, "_patterns", patterns)
 
@@ -241,6 +287,12 @@ class PitchScore:
     benefits: tuple[str, ...]
     ending: Ending
     closing: str
+    # False for a text below the rubric's minimum: no score to show (total 0), only what a
+    # pitch needs.
+    scored: bool = True
+    verdict: Verdict = "not_a_pitch"
+    # The closing yes/no question asks for the deal ("Sollen wir das gleich fest machen?").
+    asks_for_deal: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -488,7 +540,11 @@ def _distinct(parsed: _Parsed, spans: Iterable[tuple[int, int]]) -> tuple[str, .
 
 def quote_words(words: Sequence[str], rubric: PitchRubric, limit: int = MAX_QUOTED) -> str:
     """Words in the language's quotation marks, comma-separated: „eigentlich“, „quasi“."""
-    opening, closing = rubric.quotes
+    return _quote(words, rubric.quotes, limit)
+
+
+def _quote(words: Sequence[str], quotes: tuple[str, str], limit: int = MAX_QUOTED) -> str:
+    opening, closing = quotes
     shown = [f"{opening}{word}{closing}" for word in words[:limit]]
     if len(words) > limit:
         shown.append("…")
@@ -696,6 +752,8 @@ def _empty_score(band: tuple[int, int]) -> PitchScore:
         benefits=(),
         ending="none",
         closing="",
+        scored=False,
+        verdict="not_a_pitch",
     )
 
 
@@ -715,18 +773,21 @@ def _length_score(seconds: float, low: int, high: int) -> _Scored:
 
 
 def _unwanted_score(
-    criterion: str, key: str, hits: int, words: tuple[str, ...], rubric: PitchRubric
+    criterion: str, key: str, hits: int, words: tuple[str, ...], quotes: tuple[str, str]
 ) -> _Scored:
     """Filler or buzzwords: full points without a hit, half for one, none for more."""
     weight = WEIGHTS[criterion]
     points = weight if hits == 0 else weight // 2 if hits == 1 else 0
     if not words:
         return points, None
-    return points, _finding(criterion, points, key, words, words=quote_words(words, rubric))
+    return points, _finding(criterion, points, key, words, words=_quote(words, quotes))
 
 
 def _focus_score(
-    parsed: _Parsed, you: list[tuple[int, int]], we: list[tuple[int, int]], rubric: PitchRubric
+    parsed: _Parsed,
+    you: list[tuple[int, int]],
+    we: list[tuple[int, int]],
+    quotes: tuple[str, str],
 ) -> _Scored:
     """Full points when the customer is addressed at least as often as the rep talks of "we"."""
     weight = WEIGHTS["focus"]
@@ -736,12 +797,12 @@ def _focus_score(
     if points == weight:
         return points, None
     top = _most_common(parsed, we, MAX_QUOTED)
-    values = {"you": str(len(you)), "we": str(len(we)), "words": quote_words(top, rubric)}
+    values = {"you": str(len(you)), "we": str(len(we)), "words": _quote(top, quotes)}
     return points, _finding("focus", points, TIP_FOCUS, top, **values)
 
 
 def _concrete_score(
-    numbers: tuple[str, ...], benefits: tuple[str, ...], rubric: PitchRubric
+    numbers: tuple[str, ...], benefits: tuple[str, ...], quotes: tuple[str, str]
 ) -> _Scored:
     """Full points for a benefit with a number, half for either alone."""
     weight = WEIGHTS["concrete"]
@@ -749,15 +810,17 @@ def _concrete_score(
     if numbers and benefits:
         return weight, None
     if benefits:
-        words = quote_words(benefits, rubric)
+        words = _quote(benefits, quotes)
         return half, _finding("concrete", half, TIP_NUMBER, benefits, words=words)
     if numbers:
-        quoted = quote_words(numbers, rubric)
+        quoted = _quote(numbers, quotes)
         return half, _finding("concrete", half, TIP_WHAT_FOR, numbers, numbers=quoted)
     return 0, _finding("concrete", 0, TIP_BENEFIT)
 
 
-def _sentences_score(parsed: _Parsed, lengths: list[int], rubric: PitchRubric) -> _Scored:
+def _sentences_score(
+    parsed: _Parsed, lengths: list[int], rubric: PitchRubric, quotes: tuple[str, str]
+) -> _Scored:
     """Half the points for no overlong sentence, half for a short average."""
     average = sum(lengths) / max(1, len(lengths))
     longest = max(lengths, default=0)
@@ -767,7 +830,7 @@ def _sentences_score(parsed: _Parsed, lengths: list[int], rubric: PitchRubric) -
     if too_long:
         sentence = _sentence_text(parsed, parsed.sentences[lengths.index(longest)])
         values = {
-            "sentence": quote_words((sentence,), rubric),
+            "sentence": _quote((sentence,), quotes),
             "words": str(longest),
             "max": str(rubric.max_sentence_words),
         }
@@ -778,20 +841,94 @@ def _sentences_score(parsed: _Parsed, lengths: list[int], rubric: PitchRubric) -
     return points, None
 
 
-def _ending_score(ending: Ending, closing: str, rubric: PitchRubric) -> _Scored:
-    """Full points for an open question, a few for a closed one, none for a statement."""
-    quoted = quote_words((closing,), rubric)
+def _ending_score(ending: Ending, closing: str, deal: bool, quotes: tuple[str, str]) -> _Scored:
+    """Full points for an open question, a few for a closed one, none for a statement or for a
+    yes/no question asking for the deal before the customer has said what he needs."""
+    quoted = _quote((closing,), quotes)
     if ending == "open":
         return WEIGHTS["ending"], None
+    if deal:
+        return 0, _finding("ending", 0, TIP_DEAL_ASK, (closing,), question=quoted)
     if ending == "closed":
         points = CLOSED_ENDING_POINTS
         return points, _finding("ending", points, TIP_CLOSED_ENDING, (closing,), question=quoted)
     return 0, _finding("ending", 0, TIP_STATEMENT_ENDING, (closing,), sentence=quoted)
 
 
-def score_pitch(text: str, rubric: PitchRubric, band: tuple[int, int] | None = None) -> PitchScore:
-    """Score a pitch 0-100 against the rubric (band in seconds, else the rubric's); never raises."""
+def verdict(score: int, rubric: PitchRubric) -> Verdict:
+    """The verdict band of a score (also of one stored before verdicts were shown)."""
+    band = sum(1 for lowest in rubric.verdict_scores if score >= lowest)
+    return VERDICTS[band]
+
+
+def pitch_language(text: str, rubrics: Mapping[str, PitchRubric], default: str) -> str:
+    """The language a pitch is written in, told by its small words; `default` when unclear."""
+    words = _parse(text).folded
+    vocabularies = {lang: rubric._patterns.vocabulary for lang, rubric in rubrics.items()}
+    return detect_language(words, vocabularies, default)
+
+
+def _deal_ask(parsed: _Parsed, patterns: _Patterns, ending: Ending) -> bool:
+    """Whether the closing yes/no question asks for the deal ("Shall we sign today?")."""
+    _, last, _ = _ending(parsed, patterns)
+    if ending != "closed" or last is None:
+        return False
+    first, stop, _ = last
+    return any(first <= i < stop for i, _ in _find(patterns.deal_asks, parsed))
+
+
+def _benefit_clauses(
+    parsed: _Parsed, patterns: _Patterns, you: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """Benefits said without a benefit word: a clause of purpose or result that names the
+    customer ("damit Ihre Fahrer pünktlich …", "so that your drivers …"), quoted a few words."""
+    customer = {i for first, stop in you for i in range(first, stop)}
+    count = len(parsed.folded)
+    found: list[tuple[int, int]] = []
+    for first, stop in _find(patterns.benefit_clauses, parsed):
+        # One word ("damit", "dadurch") is a conjunction only where a clause starts; as an
+        # adverb it is "with it" ("spart damit drei Stunden").
+        if stop - first == 1 and not parsed.clause_start[first]:
+            continue
+        reach = first
+        while reach < min(count, stop + BENEFIT_CLAUSE_REACH) and (
+            reach < stop or not parsed.clause_start[reach]
+        ):
+            reach += 1
+        if not any(i in customer for i in range(first, reach)):
+            continue
+        end = stop
+        while end < min(count, first + BENEFIT_CLAUSE_QUOTE) and not parsed.clause_start[end]:
+            end += 1
+        found.append((first, end))
+    return found
+
+
+def _not_a_pitch(score: PitchScore, key: str, values: dict[str, str]) -> PitchScore:
+    """A text that is no pitch yet: no points, and one tip saying what a pitch needs."""
+    tip = Finding(criterion="length", key=key, values=values, words=(), lost=100)
+    return replace(
+        score,
+        total=0,
+        points=dict.fromkeys(WEIGHTS, 0),
+        findings=(tip,),
+        tips=(tip,),
+        scored=False,
+        verdict="not_a_pitch",
+    )
+
+
+def score_pitch(
+    text: str,
+    rubric: PitchRubric,
+    band: tuple[int, int] | None = None,
+    *,
+    quotes: tuple[str, str] | None = None,
+) -> PitchScore:
+    """Score a pitch 0-100 against the rubric of its language (band in seconds, else the
+    rubric's; tips quote in `quotes`, else the rubric's marks); never raises."""
     patterns = rubric._patterns
+    marks = quotes if quotes is not None else rubric.quotes
     low, high = _band(band if band is not None else rubric.band)
     parsed = _parse(text, patterns.abbreviations)
     words = sum(1 for tail in parsed.tail if not tail)
@@ -814,24 +951,47 @@ def score_pitch(text: str, rubric: PitchRubric, band: tuple[int, int] | None = N
     )
     you, we = _customer_focus(parsed, patterns, skip)
     numbers = _distinct(parsed, ((i, j) for i, j, _ in _number_phrases(parsed, patterns)))
-    benefits = _distinct(parsed, _find(patterns.benefit, parsed))
+    benefit_words = _find(patterns.benefit, parsed)
+    # A clause that has a benefit word counts by that word ("so you buy less": "less").
+    clauses = [
+        (first, stop)
+        for first, stop in _benefit_clauses(parsed, patterns, you)
+        if not any(first <= i < stop for i, _ in benefit_words)
+    ]
+    benefit_spans = sorted([*benefit_words, *clauses])
+    benefits = _distinct(parsed, benefit_spans)
     lengths = [_sentence_words(parsed, sentence) for sentence in parsed.sentences]
     ending, _, closing = _ending(parsed, patterns)
+    deal = _deal_ask(parsed, patterns, ending)
 
     scored = {
-        "ending": _ending_score(ending, closing, rubric),
-        "focus": _focus_score(parsed, you, we, rubric),
-        "concrete": _concrete_score(numbers, benefits, rubric),
+        "ending": _ending_score(ending, closing, deal, marks),
+        "focus": _focus_score(parsed, you, we, marks),
+        "concrete": _concrete_score(numbers, benefits, marks),
         "length": _length_score(seconds, low, high),
-        "buzzwords": _unwanted_score("buzzwords", TIP_BUZZWORD, len(buzz_spans), buzzwords, rubric),
-        "filler": _unwanted_score("filler", TIP_FILLER, len(filler_spans), filler, rubric),
-        "sentences": _sentences_score(parsed, lengths, rubric),
+        "buzzwords": _unwanted_score("buzzwords", TIP_BUZZWORD, len(buzz_spans), buzzwords, marks),
+        "filler": _unwanted_score("filler", TIP_FILLER, len(filler_spans), filler, marks),
+        "sentences": _sentences_score(parsed, lengths, rubric, marks),
     }
     points = {name: scored[name][0] for name in CRITERIA}
+    total = sum(points.values())
+    cap = rubric.verdict_scores[-1] - 1
+    if deal and total > cap:
+        # However good the rest, asking for the deal on a first call keeps it out of the top
+        # band: the points over the cap come off the best criteria, and count as lost to it.
+        excess = total - cap
+        asked = scored["ending"][1]
+        assert asked is not None
+        scored["ending"] = (0, replace(asked, lost=asked.lost + excess))
+        for name in sorted(CRITERIA, key=lambda name: -points[name]):
+            taken = min(points[name], excess)
+            points[name] -= taken
+            excess -= taken
+        total = cap
     findings = [finding for _, finding in scored.values() if finding is not None]
     ordered = tuple(sorted(findings, key=lambda f: (-f.lost, CRITERIA.index(f.criterion))))
-    return PitchScore(
-        total=max(0, min(100, sum(points.values()))),
+    result = PitchScore(
+        total=total,
         points=points,
         findings=ordered,
         tips=tuple(f for f in ordered if f.lost > 0)[:MAX_TIPS],
@@ -851,7 +1011,17 @@ def score_pitch(text: str, rubric: PitchRubric, band: tuple[int, int] | None = N
         benefits=benefits,
         ending=ending,
         closing=closing,
+        verdict=verdict(total, rubric),
+        asks_for_deal=deal,
     )
+    if words < rubric.min_words:
+        return _not_a_pitch(result, TIP_NOT_A_PITCH, {"min": str(rubric.min_words)})
+    if not you and not benefits and ending not in ("open", "closed"):
+        # No customer, no benefit, no question (figures alone are a report): whatever it
+        # avoids, there is no pitch in it to earn points for avoiding it ("Hier ist Max Müller
+        # von der Software GmbH …", "Heute 12 Anrufe gemacht, 3 Gespräche geführt …").
+        return _not_a_pitch(result, TIP_NO_SUBSTANCE, {})
+    return result
 
 
 @dataclass(frozen=True, slots=True)

@@ -180,6 +180,12 @@ async def _contacts_fits(s: Session, state: FlowState, text: str) -> bool:
     return state.step == contacts.LIST and not bare_log and await contacts.finds(s, text)
 
 
+async def _pitch_fits(s: Session, state: FlowState, text: str) -> bool:
+    # Right after a score, a pasted pitch is its next version, even where it names an
+    # objection's words ("zu teuer") or numbers.
+    return state.step == pitch.SCORED and pitch.reads_as_pitch(s, text)
+
+
 async def _followups_fits(s: Session, state: FlowState, text: str) -> bool:
     today = _today(s)
     if state.step not in (followups.LATER, followups.DATE) or today is None:
@@ -204,8 +210,14 @@ MODES: dict[str, Mode] = {
     roleplay.FLOW: Mode(roleplay.answer_text, Rule(ASK, KEEP, "roleplay")),
     # /pause: a date.
     checkins.FLOW: Mode(checkins.answer_text, fits=_pause_fits),
-    # A pitch (written or recalled) is free text with numbers and the customer's pains.
-    pitch.FLOW: Mode(pitch.answer_text, Rule(ASK, ASK, "pitch")),
+    # A pitch (written or recalled) is free text with numbers and the customer's pains. Just
+    # after a score, only a pitch is the mode's; a log or an objection goes as without it.
+    pitch.FLOW: Mode(
+        pitch.answer_text,
+        Rule(ASK, ASK, "pitch"),
+        {pitch.SCORED: Rule(TAKE, TAKE)},
+        fits=_pitch_fits,
+    ),
     # Team settings and the name a lead sees: a name or a number, typed on purpose.
     team_admin.FLOW: Mode(team_admin.answer_text, Rule(KEEP, KEEP)),
     # The team playbook: an admin types objections and replies on purpose.

@@ -25,10 +25,12 @@ from bot.coach.pitch import (
     PitchScore,
     RecallScore,
     next_rehearsal,
+    pitch_language,
     quote_words,
     rating_score,
     score_pitch,
     score_recall,
+    verdict,
     voice_feedback,
 )
 from bot.coach.pitch import diff_pitches as diff
@@ -46,10 +48,12 @@ log = logging.getLogger(__name__)
 
 FLOW: Final = "pitch"
 # Steps: waiting for a pitch to score; the pitch is shown with "ready"; it is hidden and the
-# bot waits for the recall.
+# bot waits for the recall; a pitch was just scored (a passing step: a pitch pasted within
+# followups.PASSING is its next version, anything else goes where it would without it).
 WRITE: Final = "write"
 READY: Final = "ready"
 RECALL: Final = "recall"
+SCORED: Final = "scored"
 # Button data: "v:<action>[:<id>…]".
 PREFIX: Final = "v"
 # The due item the scheduler sends when the next rehearsal comes (one open per rep).
@@ -102,6 +106,32 @@ def _rubric(s: Session, lang: str | None = None) -> PitchRubric:
     """The pitch rubric of a language (a stored pitch's, else the rep's)."""
     rubrics = s.deps.pitch_rubrics
     return rubrics.get(lang or s.lang) or rubrics[s.lang]
+
+
+def _score(s: Session, text: str) -> tuple[PitchScore, str]:
+    """A text scored by the rules of the language it is written in (a German rep's English
+    pitch by the English rubric), its tips quoted for the rep; with that language."""
+    lang = pitch_language(text, s.deps.pitch_rubrics, s.lang)
+    return score_pitch(text, _rubric(s, lang), quotes=_rubric(s).quotes), lang
+
+
+def _verdict(s: Session, result: PitchScore) -> str:
+    return s.text(f"pitch.verdict.{result.verdict}")
+
+
+def _stored_verdict(s: Session, pitch: Pitch) -> str:
+    """The verdict of a stored version: its stored score, unless it is too short to be a pitch
+    (a version stored before the minimum length was)."""
+    result, _ = _score(s, pitch.text)
+    band = "not_a_pitch" if not result.scored else verdict(pitch.score, _rubric(s, pitch.lang))
+    return s.text(f"pitch.verdict.{band}")
+
+
+def reads_as_pitch(s: Session, text: str) -> bool:
+    """Whether a text, typed right after a score, is a new version of the pitch: long enough,
+    and more than "not a pitch yet" by the rubric of its language."""
+    result, _ = _score(s, text)
+    return result.scored and result.verdict != "not_a_pitch"
 
 
 def actions(s: Session) -> InlineKeyboardMarkup:
@@ -161,7 +191,11 @@ def _diff_lines(s: Session, old: Pitch, new_text: str, rubric: PitchRubric) -> l
 def _score_message(
     s: Session, result: PitchScore, pitch: Pitch, previous: Pitch | None, rubric: PitchRubric
 ) -> str:
-    head = [s.text("pitch.score", version=pitch.version, score=result.total)]
+    head = [
+        s.text(
+            "pitch.score", version=pitch.version, score=result.total, verdict=_verdict(s, result)
+        )
+    ]
     if previous is not None:
         head.append(_trend(s, result.total, previous))
     head.append(_figures(s, result))
@@ -172,10 +206,10 @@ def _score_message(
 
 
 async def submit(s: Session, text: str) -> None:
-    """Score a pitch, store it as the next (current) version and show score, tips and diff."""
-    rubric = _rubric(s)
+    """Score a pitch, store it as the next (current) version and show score, tips and diff; a
+    text too short to be a pitch is not stored, and the current version stays."""
     text = text.strip()
-    result = score_pitch(text, rubric)
+    result, lang = _score(s, text)
     storage, now = s.deps.storage, s.deps.clock()
     if result.words == 0:
         # Nothing to score: the question stays open for the next try.
@@ -183,10 +217,28 @@ async def submit(s: Session, text: str) -> None:
         await s.say("pitch.no_words")
         return
     previous = await storage.pitches.current(s.user_id)
-    pitch = await storage.pitches.add(s.user_id, text, result.total, s.lang, now)
-    if s.flow is not None and s.flow.flow == FLOW:
-        await storage.flows.clear(s.user_id)
-    await s.send(_score_message(s, result, pitch, previous, rubric), actions(s))
+    if not result.scored:
+        await storage.flows.set(s.user_id, FlowState(FLOW, WRITE), now)
+        await s.send("\n\n".join([*_tips(s, result), _kept_line(s, previous)]))
+        return
+    pitch = await storage.pitches.add(s.user_id, text, result.total, lang, now)
+    if s.flow is None or s.flow.flow == FLOW:
+        # A pitch pasted right after this score is its next version, not an objection.
+        passing = FlowState(FLOW, SCORED, {"since": now.isoformat()})
+        await storage.flows.set(s.user_id, passing, now)
+    await s.send(_score_message(s, result, pitch, previous, _rubric(s)), actions(s))
+
+
+def _kept_line(s: Session, current: Pitch | None) -> str:
+    """That the current version stays (or, without one, what to send)."""
+    if current is None:
+        return s.text("pitch.not_a_pitch.first")
+    return s.text(
+        "pitch.not_a_pitch.kept",
+        version=current.version,
+        score=current.score,
+        verdict=_stored_verdict(s, current),
+    )
 
 
 async def ask_new(s: Session) -> None:
@@ -217,7 +269,11 @@ async def pitch_command(update: Update, s: Session) -> None:
         return
     await s.deps.storage.flows.set(s.user_id, FlowState(FLOW, WRITE), s.deps.clock())
     text = s.text(
-        "pitch.current", version=current.version, score=current.score, text=_excerpt(current.text)
+        "pitch.current",
+        version=current.version,
+        score=current.score,
+        verdict=_stored_verdict(s, current),
+        text=_excerpt(current.text),
     )
     await s.send(text, actions(s))
 
@@ -228,6 +284,13 @@ async def answer_text(s: Session, text: str) -> bool:
     if state is None or state.flow != FLOW or s.profile is None:
         return False
     if state.step == WRITE:
+        await submit(s, text)
+        return True
+    if state.step == SCORED:
+        # Only a pitch is taken here (basic.MODES asks reads_as_pitch first); the rest goes
+        # where it would go without the passing step.
+        if not reads_as_pitch(s, text):
+            return False
         await submit(s, text)
         return True
     if state.step in (READY, RECALL):
@@ -379,6 +442,7 @@ async def show_history(s: Session) -> None:
                 version=version.version,
                 day=s.day_label(today_of(s.profile, version.created_at)),
                 score=version.score,
+                verdict=s.text(f"pitch.verdict.{verdict(version.score, _rubric(s, version.lang))}"),
                 trend=arrow,
             ).rstrip()
         )
@@ -407,7 +471,11 @@ async def _make_current(s: Session, pitch_id: int) -> bool:
     if pitch is None:
         return False
     text = s.text(
-        "pitch.made_current", version=pitch.version, score=pitch.score, text=_excerpt(pitch.text)
+        "pitch.made_current",
+        version=pitch.version,
+        score=pitch.score,
+        verdict=_stored_verdict(s, pitch),
+        text=_excerpt(pitch.text),
     )
     await s.send(text, actions(s))
     return True
@@ -552,7 +620,7 @@ async def _voice_rehearsal(s: Session, voice: Voice, flow: FlowState | None) -> 
     target = await _flow_pitch(s, flow) if flow is not None and from_memory else None
     pitch = target or await storage.pitches.current(s.user_id)
     transcript = await _transcribe(s, voice)
-    scored = score_pitch(transcript, rubric) if transcript is not None else None
+    scored = _score(s, transcript)[0] if transcript is not None else None
     feedback = voice_feedback(
         _seconds(voice),
         rubric.band,
@@ -582,13 +650,17 @@ async def _voice_rehearsal(s: Session, voice: Voice, flow: FlowState | None) -> 
             "voice",
             now,
             recall=recall.score if recall is not None else None,
-            score=scored.total,
+            score=scored.total if scored.scored else None,
             seconds=feedback.seconds,
             text=transcript,
             plan=plan,
         )
         lines += ["", s.text("pitch.voice.transcript", text=_excerpt(transcript, TRANSCRIPT_CHARS))]
-        lines += ["", s.text("pitch.voice.score", score=scored.total), *_tips(s, scored)]
+        lines.append("")
+        if scored.scored:
+            verdict_text = _verdict(s, scored)
+            lines.append(s.text("pitch.voice.score", score=scored.total, verdict=verdict_text))
+        lines += _tips(s, scored)
         if recall is not None and plan is not None and target is not None:
             await _remind(s, plan, target.id)
             lines += ["", *_recall_lines(s, recall, _rubric(s, target.lang)), _next_line(s, plan)]

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from pathlib import Path
+from typing import Any, Final
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -18,16 +21,20 @@ from bot.coach.pitch import (
     TIP_BENEFIT,
     TIP_BUZZWORD,
     TIP_CLOSED_ENDING,
+    TIP_DEAL_ASK,
     TIP_EMPTY,
     TIP_FILLER,
     TIP_FOCUS,
     TIP_LONG_SENTENCE,
+    TIP_NO_SUBSTANCE,
+    TIP_NOT_A_PITCH,
     TIP_NUMBER,
     TIP_STATEMENT_ENDING,
     TIP_TOO_LONG,
     TIP_TOO_SHORT,
     TIP_WHAT_FOR,
     TIPS,
+    VERDICTS,
     VOICE_IN_BAND,
     VOICE_PACE_FAST,
     VOICE_PACE_OK,
@@ -42,14 +49,20 @@ from bot.coach.pitch import (
     diff_pitches,
     key_phrases,
     next_rehearsal,
+    pitch_language,
     quote_words,
     score_pitch,
     score_recall,
+    verdict,
     voice_feedback,
 )
 from bot.coach.pitch import _fold_token as fold_token
 from bot.content import Content, placeholders
 from bot.playbook import load_pitch_rubrics
+
+# The tuned set: pitches labelled with the verdict a trainer would give (the rubric was tuned
+# on them; tests/data/pitch_holdout.yaml is the independent check, see bench/pitch_verdicts.py).
+BANDS_FILE: Final = Path(__file__).parents[1] / "data" / "pitch_bands.yaml"
 
 DAY = date(2026, 11, 23)
 VOICE_KEYS = (
@@ -66,6 +79,13 @@ VOICE_KEYS = (
 def rubrics() -> dict[str, PitchRubric]:
     """The real pitch rubrics of both languages."""
     return load_pitch_rubrics()
+
+
+@pytest.fixture(scope="module")
+def loose(rubrics: dict[str, PitchRubric]) -> dict[str, PitchRubric]:
+    """The real rubrics without the minimum length, to probe one criterion with a short text
+    (the minimum itself is tested on its own)."""
+    return {lang: replace(rubric, min_words=1) for lang, rubric in rubrics.items()}
 
 
 @dataclass(frozen=True)
@@ -143,7 +163,8 @@ CASES = [
             you=0,
             we=4,
             numbers=("zehn Jahren",),
-            tips=(TIP_STATEMENT_ENDING, TIP_FOCUS, TIP_TOO_SHORT),
+            # About the customers, not to one; no benefit, no question: nothing to score.
+            tips=(TIP_NO_SUBSTANCE,),
         ),
         id="de-they-not-you",
     ),
@@ -160,7 +181,8 @@ CASES = [
             # "schreiben sie" (the fitters) is lowercase: not the customer.
             you=4,
             we=1,
-            numbers=("fünf Minuten", "20 Stunden"),
+            # "eine Stunde" with its unit is a figure, not an article.
+            numbers=("eine Stunde", "fünf Minuten", "20 Stunden"),
             tips=(),
             total=(100, 100),
         ),
@@ -350,7 +372,7 @@ CASES = [
             ending="open",
             numbers=("21 Tagen", "vier Monaten", "sechs Stellen"),
             benefits=("statt",),
-            tips=(TIP_TOO_SHORT, TIP_LONG_SENTENCE),
+            tips=(TIP_LONG_SENTENCE,),
         ),
         id="de-strong-recruiting-long-sentence",
     ),
@@ -393,7 +415,7 @@ CASES = [
             ending="open",
             closing="… wie klingt das für Sie?",
             numbers=("zwei Tage", "15 Minuten"),
-            tips=(TIP_TOO_SHORT, TIP_AVERAGE_SENTENCE),
+            tips=(TIP_AVERAGE_SENTENCE,),
         ),
         id="de-question-tagged-on-after-dash",
     ),
@@ -442,7 +464,7 @@ CASES = [
             closing="We look forward to hearing from you",
             you=1,
             we=6,
-            tips=(TIP_STATEMENT_ENDING, TIP_TOO_SHORT, TIP_FOCUS),
+            tips=(TIP_STATEMENT_ENDING, TIP_FOCUS, TIP_WHAT_FOR),
         ),
         id="en-about-us",
     ),
@@ -456,7 +478,8 @@ CASES = [
             "would your team do with six extra hours a week?",
             ending="open",
             numbers=("30 percent", "half", "four demos", "six extra"),
-            benefits=("cut",),
+            # A clause of result that names the customer is a benefit without a benefit word.
+            benefits=("so your reps get that time back for selling", "cut"),
             total=(90, 100),
         ),
         id="en-strong-crm",
@@ -524,7 +547,7 @@ CASES = [
             # "You're", "you'll": contractions count as you-words, "We'll" as a we-word.
             you=4,
             we=1,
-            tips=(TIP_CLOSED_ENDING, TIP_TOO_SHORT),
+            tips=(TIP_CLOSED_ENDING,),
         ),
         id="en-tag-question-right",
     ),
@@ -537,7 +560,7 @@ CASES = [
             "at two in the morning. One plant in Ohio avoided 14 hours of downtime last "
             "quarter. What does an hour of downtime cost you today?",
             ending="open",
-            numbers=("three days", "two", "14 hours"),
+            numbers=("three days", "two", "14 hours", "an hour"),
             benefits=("instead of", "avoided"),
         ),
         id="en-strong-downtime",
@@ -572,10 +595,10 @@ def test_weights_add_up_to_100() -> None:
     assert sum(WEIGHTS.values()) == 100
 
 
-def test_findings_quote_the_words_in_german_quotes(rubrics: dict[str, PitchRubric]) -> None:
+def test_findings_quote_the_words_in_german_quotes(loose: dict[str, PitchRubric]) -> None:
     score = score_pitch(
         "Wir sind eigentlich Innovationsführer und quasi einzigartig. Haben Sie Interesse?",
-        rubrics["de"],
+        loose["de"],
     )
     by_key = {finding.key: finding for finding in score.findings}
     assert by_key[TIP_FILLER].values == {"words": "„eigentlich“, „quasi“"}
@@ -585,10 +608,8 @@ def test_findings_quote_the_words_in_german_quotes(rubrics: dict[str, PitchRubri
     assert by_key[TIP_FILLER].lost == WEIGHTS["filler"]
 
 
-def test_findings_quote_the_words_in_english_quotes(rubrics: dict[str, PitchRubric]) -> None:
-    score = score_pitch(
-        "We're basically a synergy platform. Would you be interested?", rubrics["en"]
-    )
+def test_findings_quote_the_words_in_english_quotes(loose: dict[str, PitchRubric]) -> None:
+    score = score_pitch("We're basically a synergy platform. Would you be interested?", loose["en"])
     by_key = {finding.key: finding for finding in score.findings}
     assert by_key[TIP_FILLER].values == {"words": "“basically”"}
     assert by_key[TIP_BUZZWORD].values == {"words": "“synergy”"}
@@ -619,16 +640,16 @@ def test_quote_words_caps_long_lists(rubrics: dict[str, PitchRubric]) -> None:
     ],
 )
 def test_german_sie_means_the_customer_only_when_capitalised(
-    rubrics: dict[str, PitchRubric], text: str, you: int, we: int
+    loose: dict[str, PitchRubric], text: str, you: int, we: int
 ) -> None:
-    score = score_pitch(text, rubrics["de"])
+    score = score_pitch(text, loose["de"])
     assert (score.you_count, score.we_count) == (you, we)
 
 
 def test_lowercase_sie_is_not_customer_focus(rubrics: dict[str, PitchRubric]) -> None:
     score = score_pitch(
         "Unsere Kunden sind Bäckereien. Wir beliefern sie jeden Morgen, und sie zahlen "
-        "monatlich. Wir sind zuverlässig.",
+        "monatlich. Wir sind zuverlässig. Wie klingt das?",
         rubrics["de"],
     )
     assert score.you_count == 0
@@ -641,22 +662,22 @@ def test_lowercase_sie_is_not_customer_focus(rubrics: dict[str, PitchRubric]) ->
     assert focus.lost == WEIGHTS["focus"]
 
 
-def test_no_address_at_all_costs_half_the_focus_points(rubrics: dict[str, PitchRubric]) -> None:
-    score = score_pitch("Die Software spart 20 Prozent Zeit. Wie klingt das?", rubrics["de"])
+def test_no_address_at_all_costs_half_the_focus_points(loose: dict[str, PitchRubric]) -> None:
+    score = score_pitch("Die Software spart 20 Prozent Zeit. Wie klingt das?", loose["de"])
     assert score.points["focus"] == WEIGHTS["focus"] // 2
     assert TIP_ADDRESS in {f.key for f in score.findings}
 
 
-def test_benefit_without_number_quotes_the_benefit(rubrics: dict[str, PitchRubric]) -> None:
-    score = score_pitch("Mit uns sparen Sie Zeit. Wie planen Sie heute?", rubrics["de"])
+def test_benefit_without_number_quotes_the_benefit(loose: dict[str, PitchRubric]) -> None:
+    score = score_pitch("Mit uns sparen Sie Zeit. Wie planen Sie heute?", loose["de"])
     finding = next(f for f in score.findings if f.criterion == "concrete")
     assert finding.key == TIP_NUMBER
     assert finding.values == {"words": "„sparen“"}
     assert score.points["concrete"] == WEIGHTS["concrete"] // 2
 
 
-def test_number_without_benefit_asks_what_for(rubrics: dict[str, PitchRubric]) -> None:
-    score = score_pitch("We have 40 engineers in 3 offices. How do you plan?", rubrics["en"])
+def test_number_without_benefit_asks_what_for(loose: dict[str, PitchRubric]) -> None:
+    score = score_pitch("We have 40 engineers in 3 offices. How do you plan?", loose["en"])
     finding = next(f for f in score.findings if f.criterion == "concrete")
     assert finding.key == TIP_WHAT_FOR
     assert finding.values == {"numbers": "“40 engineers”, “3 offices”"}
@@ -668,8 +689,13 @@ def test_number_without_benefit_asks_what_for(rubrics: dict[str, PitchRubric]) -
         ("Sie sparen dreißig Prozent.", ("dreißig Prozent",)),
         ("Sie sparen die Hälfte der Zeit.", ("Hälfte",)),
         ("Sie sparen 1,5 Stunden und 15.000 Euro.", ("1,5 Stunden", "15.000 Euro")),
-        # "ein"/"eine" are articles, not numbers.
-        ("Sie sparen eine Stunde.", ()),
+        # "ein"/"eine" are articles, not numbers, except with a unit of time.
+        ("Sie sparen eine Menge.", ()),
+        ("Sie sparen eine Stunde.", ("eine Stunde",)),
+        ("Sie sparen ein Drittel der Zeit.", ("Drittel",)),
+        ("Sie sind doppelt so schnell.", ("doppelt",)),
+        ("Sie sind zweimal so schnell.", ("zweimal",)),
+        ("Sie halbieren die Wartezeit.", ("halbieren",)),
     ],
 )
 def test_numbers_in_digits_and_words(
@@ -704,8 +730,8 @@ def test_endings(rubrics: dict[str, PitchRubric], lang: str, text: str, ending: 
     assert score_pitch(text, rubrics[lang]).ending == ending
 
 
-def test_an_open_ending_earns_full_ending_points(rubrics: dict[str, PitchRubric]) -> None:
-    rubric = rubrics["de"]
+def test_an_open_ending_earns_full_ending_points(loose: dict[str, PitchRubric]) -> None:
+    rubric = loose["de"]
     assert score_pitch("Wie planen Sie heute?", rubric).points["ending"] == WEIGHTS["ending"]
     closed = score_pitch("Planen Sie heute?", rubric).points["ending"]
     statement = score_pitch("Sie planen heute.", rubric).points["ending"]
@@ -714,16 +740,16 @@ def test_an_open_ending_earns_full_ending_points(rubrics: dict[str, PitchRubric]
 
 def test_length_and_seconds_follow_the_speaking_rate(rubrics: dict[str, PitchRubric]) -> None:
     rubric = rubrics["de"]
-    assert rubric.words_per_minute == 130
+    assert rubric.words_per_minute == 120
     score = score_pitch("Sie sparen Zeit. " * 26 + "Wie planen Sie heute?", rubric)
     assert score.words == 26 * 3 + 4
-    assert score.seconds == round(82 * 60 / 130)
-    assert score.band == (30, 45)
+    assert score.seconds == round(82 * 60 / 120)
+    assert score.band == (20, 45)
     assert score.points["length"] == WEIGHTS["length"]
-    short = score_pitch("Sie sparen Zeit. Wie planen Sie heute?", rubric)
+    short = score_pitch("Sie sparen Zeit. " * 4 + "Wie planen Sie heute?", rubric)
     finding = next(f for f in short.findings if f.criterion == "length")
     assert finding.key == TIP_TOO_SHORT
-    assert finding.values == {"seconds": "3", "min": "30"}
+    assert finding.values == {"seconds": "8", "min": "20"}
     long = score_pitch("Sie sparen Zeit. " * 60, rubric)
     assert next(f for f in long.findings if f.criterion == "length").key == TIP_TOO_LONG
     assert long.points["length"] == 0
@@ -757,7 +783,8 @@ def test_abbreviations_do_not_end_sentences(rubrics: dict[str, PitchRubric]) -> 
 
 def test_tips_are_the_three_costliest_findings(rubrics: dict[str, PitchRubric]) -> None:
     score = score_pitch(
-        "Ich wollte eigentlich nur sagen: Wir sind quasi ganzheitlich und innovativ.",
+        "Ich wollte eigentlich nur sagen: Wir sind quasi ganzheitlich und innovativ. Was meinen "
+        "Sie?",
         rubrics["de"],
     )
     assert len(score.findings) > 3
@@ -767,6 +794,303 @@ def test_tips_are_the_three_costliest_findings(rubrics: dict[str, PitchRubric]) 
     assert sum(losses) == 100 - score.total
 
 
+PARTSHUB = (
+    "Hi Tom, this is Lena from PartsHub. Your mechanics lose about a third of their mornings "
+    "hunting for spare parts. PartsHub shows every part in stock on one screen, so your team "
+    "finds it in half the time. How do you organise your parts today?"
+)
+TIGHT_DE = (
+    "Guten Tag, Herr Brandt, Anna Berg von Tourplan. Fällt morgens ein Fahrer aus, plant Ihre "
+    "Disposition oft zwei Stunden um. Mit Tourplan sind alle Touren in zwei Minuten neu "
+    "berechnet. Eine Spedition aus Ulm spart so jeden Tag drei Stunden. Wie lösen Sie das heute?"
+)
+TIGHT_EN = (
+    "Hi Emma, Tom from Loglane. Your reps spend about 30 percent of their week typing notes into "
+    "the CRM. Loglane logs calls and emails by itself, so your reps sell instead of typing. One "
+    "reseller cut admin time in half. What would your team do with six extra hours a week?"
+)
+
+
+def _labelled() -> list[Any]:
+    data = yaml.safe_load(BANDS_FILE.read_text(encoding="utf-8"))
+    return [
+        pytest.param(item, id=f"{index:02}-{item['lang']}-{item['band']}")
+        for index, item in enumerate(data["pitches"])
+    ]
+
+
+@pytest.mark.parametrize("item", _labelled())
+def test_each_labelled_pitch_gets_its_verdict(
+    rubrics: dict[str, PitchRubric], item: dict[str, str]
+) -> None:
+    """The verdict band of each pitch of the tuned set, scored as the bot scores it: by the
+    rubric of the language it is written in, whatever the rep's profile language."""
+    profile = item.get("profile", item["lang"])
+    assert pitch_language(item["text"], rubrics, profile) == item["lang"]
+    score = score_pitch(item["text"], rubrics[item["lang"]], quotes=rubrics[profile].quotes)
+    assert score.verdict == item["band"], (score.total, item["why"])
+    assert score.scored == (item["band"] != "not_a_pitch" or score.total > 0)
+
+
+def test_the_tuned_set_covers_every_band_in_both_languages() -> None:
+    data = yaml.safe_load(BANDS_FILE.read_text(encoding="utf-8"))["pitches"]
+    assert {(item["lang"], item["band"]) for item in data} == {
+        (lang, band) for lang in ("de", "en") for band in VERDICTS
+    }
+    for item in data:
+        assert set(item) <= {"text", "lang", "band", "why", "profile"}
+        assert item["why"].strip()
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        # Issue 15: these scored 30 and 47 on free points for what they lack.
+        ("de", "Wir verkaufen Software."),
+        ("de", "1e309"),
+        ("de", "12 Anrufe, 3 Gespräche"),
+        ("en", "We sell software."),
+        # Eleven words: one short of the minimum.
+        ("de", "Haben Sie kurz Zeit für ein Gespräch über Ihre neue IT?"),
+    ],
+)
+def test_a_text_below_the_minimum_is_not_a_pitch_and_gets_no_score(
+    rubrics: dict[str, PitchRubric], lang: str, text: str
+) -> None:
+    score = score_pitch(text, rubrics[lang])
+    assert not score.scored
+    assert score.total == 0
+    assert set(score.points.values()) == {0}, "no points for the filler it does not have"
+    assert score.verdict == "not_a_pitch"
+    assert [(tip.key, tip.values) for tip in score.tips] == [(TIP_NOT_A_PITCH, {"min": "12"})]
+
+
+def test_twelve_words_are_scored(rubrics: dict[str, PitchRubric]) -> None:
+    score = score_pitch(
+        "Haben Sie kurz Zeit für ein Gespräch über Ihre neue IT heute?", rubrics["de"]
+    )
+    assert score.words == 12
+    assert score.scored
+    assert score.total > 0
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        (
+            "de",
+            "Hallo, hier ist Max Müller von der Software GmbH aus Köln, wir machen "
+            "Warenwirtschaft.",
+        ),
+        (
+            "de",
+            "Heute 12 Anrufe gemacht, 3 Gespräche geführt und morgen geht es mit der Liste "
+            "aus Köln weiter.",
+        ),
+        (
+            "en",
+            "This is Dan from Brightdesk, a company based in Leeds, and we make desk booking "
+            "software.",
+        ),
+    ],
+)
+def test_a_long_text_without_customer_benefit_or_question_is_not_a_pitch(
+    rubrics: dict[str, PitchRubric], lang: str, text: str
+) -> None:
+    score = score_pitch(text, rubrics[lang])
+    assert score.words >= rubrics[lang].min_words
+    assert (score.scored, score.total, score.verdict) == (False, 0, "not_a_pitch")
+    assert [tip.key for tip in score.tips] == [TIP_NO_SUBSTANCE]
+
+
+def test_a_pitch_is_scored_by_the_rules_of_its_own_language(
+    rubrics: dict[str, PitchRubric],
+) -> None:
+    # A German rep's English pitch: "How do you organise …" is an open question in English.
+    assert pitch_language(PARTSHUB, rubrics, "de") == "en"
+    score = score_pitch(PARTSHUB, rubrics["en"], quotes=rubrics["de"].quotes)
+    assert score.ending == "open"
+    assert score.verdict == "strong"
+    assert TIP_CLOSED_ENDING not in {tip.key for tip in score.tips}
+    # The tips are quoted for the rep: German quotation marks around the English words.
+    weak = score_pitch(PARTSHUB.replace("How do you", "Do you"), rubrics["en"], quotes=("„", "“"))
+    closing = next(tip for tip in weak.tips if tip.key == TIP_CLOSED_ENDING)
+    assert closing.values == {"question": "„Do you organise your parts today?“"}
+
+
+@pytest.mark.parametrize(
+    ("text", "default", "lang"),
+    [
+        (PARTSHUB, "de", "en"),
+        (TOURPLAN, "en", "de"),
+        # English buzzwords in a German pitch keep it German.
+        (
+            "Wir sind best in class und state of the art, ein Game Changer für Ihr Business.",
+            "en",
+            "de",
+        ),
+        # Too few small words to tell: the rep's language.
+        ("Sales Coach Bot", "de", "de"),
+        ("Sales Coach Bot", "en", "en"),
+        ("", "en", "en"),
+    ],
+)
+def test_pitch_language(
+    rubrics: dict[str, PitchRubric], text: str, default: str, lang: str
+) -> None:
+    assert pitch_language(text, rubrics, default) == lang
+
+
+@pytest.mark.parametrize(("lang", "text"), [("de", TIGHT_DE), ("en", TIGHT_EN)])
+def test_a_tight_pitch_of_40_to_60_words_gets_full_length_points(
+    rubrics: dict[str, PitchRubric], lang: str, text: str
+) -> None:
+    score = score_pitch(text, rubrics[lang])
+    assert 40 <= score.words <= 60
+    assert 20 <= score.seconds <= 30
+    assert score.points["length"] == WEIGHTS["length"]
+    assert score.verdict == "strong"
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "question"),
+    [
+        (
+            "de",
+            TOURPLAN.rsplit(". ", 1)[0] + ". Sollen wir das gleich fest machen?",
+            "„Sollen wir das gleich fest machen?“",
+        ),
+        (
+            "de",
+            TIGHT_DE.replace("Wie lösen Sie das heute?", "Wollen Sie gleich bestellen?"),
+            "„Wollen Sie gleich bestellen?“",
+        ),
+        ("en", TIGHT_EN.rsplit(". ", 1)[0] + ". Shall we sign today?", "“Shall we sign today?”"),
+    ],
+)
+def test_asking_for_the_deal_keeps_a_pitch_out_of_the_top_band(
+    rubrics: dict[str, PitchRubric], lang: str, text: str, question: str
+) -> None:
+    rubric = rubrics[lang]
+    score = score_pitch(text, rubric)
+    assert score.ending == "closed"
+    assert score.asks_for_deal
+    assert score.points["ending"] == 0
+    assert score.total < rubric.verdict_scores[-1]
+    assert score.verdict == "solid"
+    assert (score.tips[0].key, score.tips[0].values) == (TIP_DEAL_ASK, {"question": question})
+
+
+def test_the_deal_cap_holds_whatever_the_thresholds(rubrics: dict[str, PitchRubric]) -> None:
+    generous = replace(rubrics["en"], verdict_scores=(10, 30, 50))
+    score = score_pitch(TIGHT_EN.rsplit(". ", 1)[0] + ". Shall we sign today?", generous)
+    assert score.total == 49
+    assert score.verdict == "solid"
+    assert sum(score.points.values()) == score.total
+    assert sum(f.lost for f in score.findings) == 100 - score.total
+
+
+def test_a_closed_question_for_a_meeting_is_no_deal_ask(rubrics: dict[str, PitchRubric]) -> None:
+    score = score_pitch(
+        TIGHT_DE.replace("Wie lösen Sie das heute?", "Hätten Sie Interesse?"), rubrics["de"]
+    )
+    assert score.ending == "closed"
+    assert not score.asks_for_deal
+    assert score.points["ending"] == 5
+    assert score.verdict == "solid"
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "number"),
+    [
+        (
+            "de",
+            "Ihre Disponenten verlieren ein Drittel ihrer Zeit, wir sparen Ihnen das.",
+            "Drittel",
+        ),
+        ("de", "Sie sparen zwei Stunden am Tag, weil alle Touren sofort stehen.", "zwei Stunden"),
+        ("de", "Mit uns sind Sie doppelt so schnell beim Kunden wie heute.", "doppelt"),
+        ("en", "You get every quote out in half the time it takes you today.", "half"),
+        ("en", "Your drivers lose a third of their day, and we save them that.", "a third"),
+        ("en", "You save two hours a day because every route is ready at once.", "two hours"),
+    ],
+)
+def test_number_words_are_concrete(
+    loose: dict[str, PitchRubric], lang: str, text: str, number: str
+) -> None:
+    score = score_pitch(text, loose[lang])
+    assert number in score.numbers
+    assert score.benefits
+    assert score.points["concrete"] == WEIGHTS["concrete"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "benefit"),
+    [
+        (
+            "de",
+            "Mit Tourplan stehen die Touren in Minuten, damit Ihre Fahrer pünktlich beim "
+            "Kunden sind.",
+            "damit Ihre Fahrer pünktlich beim Kunden sind",
+        ),
+        (
+            "de",
+            "Wir planen die Einsätze neu, sodass Sie abends früher zu Hause sind.",
+            "sodass Sie abends früher zu Hause sind",
+        ),
+        (
+            "en",
+            "We plan the routes in minutes so that your drivers are on time at every stop.",
+            "so that your drivers are on time at every stop",
+        ),
+    ],
+)
+def test_a_benefit_clause_without_digits_counts_as_a_benefit(
+    loose: dict[str, PitchRubric], lang: str, text: str, benefit: str
+) -> None:
+    score = score_pitch(text, loose[lang])
+    assert score.benefits == (benefit,)
+    assert score.points["concrete"] == WEIGHTS["concrete"] // 2
+    assert next(f for f in score.findings if f.criterion == "concrete").key == TIP_NUMBER
+
+
+def test_damit_as_with_it_is_no_benefit_clause(rubrics: dict[str, PitchRubric]) -> None:
+    score = score_pitch(
+        "Eine Spedition aus Ulm mit vierzig Fahrzeugen plant damit ihre Touren jeden Morgen neu.",
+        rubrics["de"],
+    )
+    assert score.benefits == ()
+
+
+@pytest.mark.parametrize(
+    ("score", "band"),
+    [
+        (0, "not_a_pitch"),
+        (19, "not_a_pitch"),
+        (20, "needs_work"),
+        (59, "needs_work"),
+        (60, "solid"),
+        (89, "solid"),
+        (90, "strong"),
+        (100, "strong"),
+    ],
+)
+def test_verdict_bands_follow_the_rubric_thresholds(
+    rubrics: dict[str, PitchRubric], score: int, band: str
+) -> None:
+    for rubric in rubrics.values():
+        assert rubric.verdict_scores == (20, 60, 90)
+        assert verdict(score, rubric) == band
+
+
+def test_every_verdict_has_its_words(content: Content) -> None:
+    for lang in ("de", "en"):
+        words = [content.text(lang, f"pitch.verdict.{band}") for band in VERDICTS]
+        assert len(set(words)) == len(VERDICTS)
+    assert content.text("de", "pitch.verdict.not_a_pitch") == "noch kein Pitch"
+    assert content.text("en", "pitch.verdict.strong") == "strong"
+
+
 def test_empty_pitch(rubrics: dict[str, PitchRubric]) -> None:
     for text in ("", "   ", "… ?! –"):
         score = score_pitch(text, rubrics["de"])
@@ -774,6 +1098,7 @@ def test_empty_pitch(rubrics: dict[str, PitchRubric]) -> None:
         assert [tip.key for tip in score.tips] == [TIP_EMPTY]
         assert score.words == 0
         assert score.ending == "none"
+        assert (score.scored, score.verdict) == (False, "not_a_pitch")
 
 
 def _template(content: Content, lang: str, key: str) -> str:

@@ -124,7 +124,7 @@ async def test_submit_a_pitch_and_get_score_and_tips(harness: Harness) -> None:
     user.send_command("pitch")
     intro = await user.next_message()
     assert "Elevator Pitch" in intro.text
-    assert "30 bis 45 Sekunden" in intro.text
+    assert "20 bis 45 Sekunden" in intro.text
     user.send_text(WEAK_DE)
     reply = await user.next_message()
     assert "Version 1:" in reply.text
@@ -132,14 +132,18 @@ async def test_submit_a_pitch_and_get_score_and_tips(harness: Harness) -> None:
     assert 20 <= score <= 40
     assert "von 100 Punkten" in reply.text
     assert "Wörter – gesprochen etwa" in reply.text
-    assert "(Ziel: 30–45 Sek.)" in reply.text
+    assert "(Ziel: 20–45 Sek.)" in reply.text
+    assert f"{score} von 100 Punkten – ausbaufähig" in reply.text
     assert reply.text.count("💡") == 3, "the three most useful tips"
     assert "„Haben Sie Interesse?“" in reply.text, "the closed question is quoted"
     assert reply.button_labels == ["🎤 Proben", "📜 Verlauf", "✏️ Neue Version"]
     stored = await versions(harness, 9001)
     assert [(p.version, p.score, p.current, p.lang) for p in stored] == [(1, score, True, "de")]
     assert stored[0].text == WEAK_DE
-    assert await harness.storage.flows.get(9001) is None, "the next text is no pitch again"
+    flow = await harness.storage.flows.get(9001)
+    assert flow is not None
+    assert (flow.flow, flow.step) == ("pitch", "scored"), "only a pasted pitch is a new version"
+    assert "since" in flow.data
 
 
 async def test_english_pitch_in_one_command(harness: Harness) -> None:
@@ -153,7 +157,7 @@ async def test_english_pitch_in_one_command(harness: Harness) -> None:
     assert "💡" in reply.text
     user.send_command("pitch", ROUTEWISE)
     better = await user.next_message()
-    assert "version 2: 100 out of 100 points" in better.text
+    assert "version 2: 100 out of 100 points, strong" in better.text
     assert "↑ +" in better.text
     assert "Strong, nothing to polish" in better.text
     assert "new: “" in better.text
@@ -184,8 +188,8 @@ async def test_improve_see_trend_and_diff_then_pick_an_older_version(harness: Ha
     user.press("📜 Verlauf", message=third)
     history = await user.next_message()
     lines = history.text.splitlines()
-    assert lines[1].startswith("⭐ Version 3 · Mo 23.11. · 100 Punkte →")
-    assert lines[2].startswith("▫️ Version 2 · Mo 23.11. · 100 Punkte ↑")
+    assert lines[1].startswith("⭐ Version 3 · Mo 23.11. · 100 Punkte, stark →")
+    assert lines[2].startswith("▫️ Version 2 · Mo 23.11. · 100 Punkte, stark ↑")
     assert lines[3].startswith("▫️ Version 1")
     assert "Entwicklung:" in history.text
     user.press("⭐ Version 1", message=history)
@@ -309,14 +313,14 @@ async def test_the_reminder_goes_out_and_starts_a_rehearsal(harness: Harness) ->
 async def test_voice_note_without_transcription(harness: Harness) -> None:
     user = await onboarded(harness, 9007)
     await submitted(user, TOURPLAN)
-    user.send_voice(OGG, duration=20)
+    user.send_voice(OGG, duration=15)
     reply = await user.next_message()
     assert "Deine Sprachnachricht" in reply.text
-    assert "Länge: 20 Sek. – etwas knapp, Ziel sind mindestens 30 Sek." in reply.text
+    assert "Länge: 15 Sek. – etwas knapp, Ziel sind mindestens 20 Sek." in reply.text
     assert "Abhören konnte ich" not in reply.text, "no endpoint: nothing failed"
     assert reply.button_labels == ["1", "2", "3", "4", "5"]
     stored = await harness.storage.pitches.rehearsals(9007)
-    assert [(r.kind, r.seconds, r.self_rating) for r in stored] == [("voice", 20, None)]
+    assert [(r.kind, r.seconds, r.self_rating) for r in stored] == [("voice", 15, None)]
 
     user.press("4", message=reply)
     rated = await user.next_message()
