@@ -442,7 +442,7 @@ async def show_history(s: Session) -> None:
                 version=version.version,
                 day=s.day_label(today_of(s.profile, version.created_at)),
                 score=version.score,
-                verdict=s.text(f"pitch.verdict.{verdict(version.score, _rubric(s, version.lang))}"),
+                verdict=_stored_verdict(s, version),
                 trend=arrow,
             ).rstrip()
         )

@@ -468,3 +468,132 @@ async def test_strangers_are_asked_to_start(harness: Harness) -> None:
     assert "/start" in (await user.next_message()).text
     assert await harness.storage.users.get(9015) is None
     assert await versions(harness, 9015) == []
+
+
+PARTSHUB = (
+    "Hi Tom, this is Lena from PartsHub. Your mechanics lose about a third of their mornings "
+    "hunting for spare parts. PartsHub shows every part in stock on one screen, so your team "
+    "finds it in half the time. How do you organise your parts today?"
+)
+DEAL_EN = ROUTEWISE.rsplit(". ", 1)[0] + ". Shall we sign today?"
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        ("de", "Wir verkaufen Software.", "Das ist noch kein Pitch"),
+        ("de", "1e309", "Das ist noch kein Pitch"),
+        ("en", "We sell software.", "That's not a pitch yet"),
+    ],
+)
+async def test_a_text_too_short_is_no_pitch_and_gets_no_score(
+    harness: Harness, lang: str, text: str, expected: str
+) -> None:
+    user = await onboarded(harness, 9020, lang)
+    reply = await submitted(user, text)
+    assert expected in reply.text
+    assert "100" not in reply.text, "no score"
+    assert ("offene Frage" if lang == "de" else "open question") in reply.text
+    assert await versions(harness, 9020) == []
+    flow = await harness.storage.flows.get(9020)
+    assert flow is not None
+    assert flow.step == "write", "the next text is taken as the pitch"
+    user.send_text(TOURPLAN if lang == "de" else ROUTEWISE)
+    assert "100" in (await user.next_message()).text
+
+
+async def test_a_non_pitch_after_new_version_keeps_the_current_one(harness: Harness) -> None:
+    user = await onboarded(harness, 9021)
+    first = await submitted(user, TOURPLAN)
+    user.press("✏️ Neue Version", message=first)
+    await user.next_message()
+    user.send_text("Wir verkaufen Software.")
+    refused = await user.next_message()
+    assert "noch kein Pitch" in refused.text
+    assert "Dein aktueller Pitch bleibt Version 1 (100 Punkte – stark)" in refused.text
+    # A log typed instead: the choice to log it (as in every free-text mode); kept as the
+    # pitch it is refused as well, and the better version stays.
+    user.send_text("12 Anrufe, 3 Gespräche")
+    choice = await user.next_message()
+    assert choice.button_labels == ["📊 Als Zahlen eintragen", "✍️ Als meinen Pitch"]
+    user.press("✍️ Als meinen Pitch", message=choice)
+    kept = await user.next_message()
+    assert "noch kein Pitch" in kept.text
+    assert "bleibt Version 1" in kept.text
+    stored = await versions(harness, 9021)
+    assert [(p.version, p.score, p.current) for p in stored] == [(1, 100, True)]
+    user.send_text("12 Anrufe, 3 Gespräche")
+    choice = await user.next_message()
+    user.press("📊 Als Zahlen eintragen", message=choice)
+    logged = await user.next_message()
+    assert "12" in logged.text
+    assert [p.version for p in await versions(harness, 9021)] == [1]
+
+
+async def test_an_english_pitch_from_a_german_rep_is_scored_in_english(harness: Harness) -> None:
+    user = await onboarded(harness, 9022)
+    reply = await submitted(user, PARTSHUB)
+    assert "Version 1: 100 von 100 Punkten – stark" in reply.text
+    assert "lädt zum Nein ein" not in reply.text
+    (stored,) = await versions(harness, 9022)
+    assert stored.lang == "en"
+    # Tips stay German, with German quotation marks around the English words.
+    user.send_command("pitch", PARTSHUB.replace("How do you", "Do you"))
+    weak = await user.next_message()
+    assert "„Do you organise your parts today?“ lädt zum Nein ein" in weak.text
+
+
+async def test_a_pitch_pasted_right_after_a_score_is_the_next_version(harness: Harness) -> None:
+    user = await onboarded(harness, 9023, "en")
+    user.send_command("pitch", WEAK_EN)
+    await user.next_message()
+    # Not /pitch first: pasted straight in after the score.
+    user.send_text(ROUTEWISE)
+    better = await user.next_message()
+    assert "Your pitch, version 2: 100 out of 100 points, strong" in better.text
+    assert "Since version 1:" in better.text
+    # A short objection after a score is still an objection, not a pitch.
+    user.send_text("too expensive")
+    answer = await user.next_message()
+    assert "version 3" not in answer.text
+    assert [p.version for p in await versions(harness, 9023)] == [1, 2]
+
+
+async def test_a_german_pitch_naming_an_objection_after_a_score(harness: Harness) -> None:
+    user = await onboarded(harness, 9024)
+    await submitted(user, WEAK_DE)
+    pitch = (
+        "Guten Tag, Herr Brandt, Anna Berg von Tourplan. Viele Speditionen finden Software zu "
+        "teuer, bis sie sehen, dass Tourplan jeden Tag drei Stunden Disposition spart. Wie "
+        "planen Sie heute um, wenn morgens ein Fahrer fehlt?"
+    )
+    user.send_text(pitch)
+    reply = await user.next_message()
+    assert "Version 2:" in reply.text
+    assert [p.text for p in await versions(harness, 9024)][-1] == pitch
+
+
+async def test_a_deal_ask_at_the_end_is_at_most_solid(harness: Harness) -> None:
+    user = await onboarded(harness, 9025, "en")
+    user.send_command("pitch", DEAL_EN)
+    reply = await user.next_message()
+    assert "out of 100 points, solid" in reply.text
+    assert "“Shall we sign today?” already asks for the deal" in reply.text
+
+
+async def test_pitches_stored_before_verdicts_still_display(harness: Harness) -> None:
+    user = await onboarded(harness, 9026)
+    # Scores stored by the old rubric stay as they are; the verdict is shown beside them.
+    await harness.storage.pitches.add(9026, "Wir verkaufen Software.", 30, "de", harness.clock())
+    await harness.storage.pitches.add(9026, TOURPLAN, 85, "de", harness.clock())
+    user.send_command("pitch")
+    card = await user.next_message()
+    assert "(Version 2, 85 Punkte – solide)" in card.text
+    user.press("📜 Verlauf", message=card)
+    history = await user.next_message()
+    assert "Version 2 · Mo 23.11. · 85 Punkte, solide ↑" in history.text
+    # Too short to be a pitch by today's rules, whatever it scored then.
+    assert "Version 1 · Mo 23.11. · 30 Punkte, noch kein Pitch" in history.text
+    user.press("⭐ Version 1", message=history)
+    made = await user.next_message()
+    assert "(30 Punkte – noch kein Pitch)" in made.text
