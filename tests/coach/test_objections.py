@@ -195,6 +195,11 @@ def test_typical_questions_find_their_entry(
         ("Guten Morgen", ""),
         ("ham scho nen", "haben schon einen"),
         ("I don't need it", "i do not need it"),
+        ("Des is ma z'teuer", "das is mir zu teuer"),
+        ("Lassen S' mir Zeit", "lassen sie mir zeit"),
+        ("I hob koa Zeit", "i habe kein zeit"),
+        ("Wir holen Offerten ein", "wir holen angebote ein"),
+        ("dunno, kinda pricey", "do not know kind of pricey"),
     ],
 )
 def test_normalize_drops_the_frame_and_folds(text: str, expected: str) -> None:
