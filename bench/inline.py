@@ -57,7 +57,7 @@ async def measure(queries: int) -> list[float]:
     """Latency in ms of `queries` inline queries, one after another."""
     texts = phrasings()
     with tempfile.TemporaryDirectory() as tmp:
-        database = str(Path(tmp) / "inline.db")
+        database = f"sqlite+aiosqlite:///{Path(tmp) / 'inline.db'}"
         await seed(database, [FIRST_USER], open_question=False)
         async with Sandbox(bot_username="BenchBot", record_calls=False) as sandbox:
             child = await start_bot("real", sandbox.base_url, database)
