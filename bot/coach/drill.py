@@ -102,6 +102,11 @@ class DrillScore:
     criteria: dict[str, bool | int]
     tips: tuple[str, ...]
 
+    @property
+    def attempted(self) -> bool:
+        """Whether this was an answer at all: "ok" or an emoji is no attempt to be recorded."""
+        return self.tips[:1] not in ((TIP_EMPTY,), (TIP_NOT_AN_ANSWER,))
+
 
 def split_words(text: str) -> list[str]:
     """The folded words of a text, as the word lists are matched against them."""

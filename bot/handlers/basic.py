@@ -17,6 +17,7 @@ from bot.coach import checkins as checkin_plan
 from bot.coach.activity import parse_log
 from bot.coach.audit import parse_answer
 from bot.coach.followups import parse_followup_date
+from bot.coach.objections import match_languages
 from bot.coach.targets import parse_amount, parse_period, parse_rate
 from bot.handlers import (
     audit,
@@ -255,8 +256,9 @@ def reads_as_objection(s: Session, text: str) -> bool:
     """Whether a text is, with confidence, something a customer objected."""
     if s.profile is None or len(text.split()) > OBJECTION_WORDS:
         return False
-    matcher = s.deps.matchers.get(s.lang)
-    matches = matcher.match(text, limit=1) if matcher is not None else []
+    # In the customer's language too, as the card would answer it (a German customer's words
+    # from a rep with an English profile).
+    matches = match_languages(s.deps.matchers, text, s.lang, limit=1).matches
     return bool(matches) and matches[0].score >= SURE_OBJECTION
 
 
@@ -313,6 +315,12 @@ async def on_text(update: Update, s: Session) -> None:
             await s.deps.storage.flows.clear(s.user_id)
             s = replace(s, flow=None)
         await MENU[command](s)
+        return
+    if practice.is_practice_text(text):
+        # "/üben" is /ueben that Telegram did not mark as a command: like one, it ends a mode.
+        if _ends_mode(s):
+            await s.deps.storage.flows.clear(s.user_id)
+        await practice.start_practice(s)
         return
     s = await _open_mode(s)
     if (

@@ -68,24 +68,41 @@ async def throw(s: Session, prefer: str | None = None, prefix: str = "") -> None
     """Play the customer: store what we wait for and say the objection."""
     entry = await _pick(s, prefer)
     attempts = await s.deps.storage.drills.stats(s.user_id)
-    # Vary the wording the customer uses, so the rep answers the meaning, not a sentence.
-    phrasing = entry.phrasings[len(attempts) % len(entry.phrasings)]
     await s.deps.storage.flows.set(
         s.user_id, FlowState(FLOW, "answer", {"entry": entry.id}), s.deps.clock()
     )
+    await _say_objection(s, entry, len(attempts), prefix)
+
+
+async def _say_objection(s: Session, entry: Entry, attempts: int, prefix: str) -> None:
+    # Vary the wording the customer uses, so the rep answers the meaning, not a sentence.
+    phrasing = entry.phrasings[attempts % len(entry.phrasings)]
     markup = inline(
         [(s.text("practice.skip"), "p:skip"), (s.text("practice.stop"), "p:stop")], columns=2
     )
     await s.send(prefix + s.text("practice.throw", objection=phrasing), markup)
 
 
-@with_session
-async def practice_command(update: Update, s: Session) -> None:
-    """/practice."""
+async def start_practice(s: Session) -> None:
+    """Start a drill with its intro, or ask to finish the start first."""
     if s.profile is None or not s.profile.onboarded:
         await s.say("common.start_first")
         return
     await throw(s, prefix=s.text("practice.intro") + "\n\n")
+
+
+def is_practice_text(text: str) -> bool:
+    """Whether a text is "/üben" (or /ueben, /practice) that Telegram did not mark as a command."""
+    words = text.split()
+    if not words or not words[0].startswith("/"):
+        return False
+    return fold(words[0][1:].partition("@")[0]) in PRACTICE_WORDS
+
+
+@with_session
+async def practice_command(update: Update, s: Session) -> None:
+    """/practice."""
+    await start_practice(s)
 
 
 async def answer_text(s: Session, text: str) -> bool:
@@ -103,6 +120,12 @@ async def answer_text(s: Session, text: str) -> bool:
     rubric = s.deps.rubrics[s.lang]
     result = score_reply(text, s.lang, rubric)
     stats = await s.deps.storage.drills.stats(s.user_id)
+    if not result.attempted:
+        # "ok" or an emoji is no try: recording it would bring the objection back tomorrow as
+        # if it had been answered badly. The customer says it again and waits.
+        tip = "💡 " + s.text(result.tips[0]) + "\n\n"
+        await _say_objection(s, entry, len(stats), tip)
+        return True
     previous = stats.get(entry.id)
     today = today_of(s.profile, s.deps.clock())
     mastery, due = next_review(previous.mastery if previous else 0.0, today, result.total)
@@ -141,11 +164,10 @@ async def _slash_text(s: Session, text: str) -> None:
     """A command Telegram did not mark as one ("/üben"): it ends the drill like any command,
     and is never scored as an answer."""
     await s.deps.storage.flows.clear(s.user_id)
-    word = text.split()[0]
-    if fold(word[1:].partition("@")[0]) in PRACTICE_WORDS:
+    if is_practice_text(text):
         await throw(s, prefix=s.text("practice.intro") + "\n\n")
     else:
-        await s.say("common.unknown_command", command=quote(word))
+        await s.say("common.unknown_command", command=quote(text.split()[0]))
 
 
 async def _suggest(s: Session, reviews: Mapping[str, tuple[date, float]]) -> None:

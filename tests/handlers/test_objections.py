@@ -128,3 +128,31 @@ async def test_the_customers_language_answers_with_a_word_why(harness: Harness) 
     # The rep's own language stays where the text is theirs.
     rep.send_text("kein Budget")
     assert not (await rep.next_message()).text.startswith("🇬🇧")
+
+
+async def test_an_objection_in_the_other_language_is_diverted_from_a_waiting_mode(
+    harness: Harness,
+) -> None:
+    # An English rep in the contact search types what a German customer said: the card in
+    # German answers it, no contact search for "Das ist uns viel zu teuer".
+    user = await onboarded(harness, 7201, "en")
+    user.send_command("contacts", "Miller, Sunshine Bakery")
+    await user.next_message()
+    user.send_command("contacts")
+    await user.next_message()
+    user.send_text("Das ist uns viel zu teuer")
+    card = await user.next_message()
+    assert "Das ist uns zu teuer." in card.text
+    assert await harness.storage.contacts.count(7201) == 1, "no contact was created"
+    flow = await harness.storage.flows.get(7201)
+    assert flow is not None, "the search still waits"
+    # A German rep's search, and an English customer's words.
+    german = await onboarded(harness, 7202)
+    german.send_command("kontakte", "Müller, Bäckerei Sonnenschein")
+    await german.next_message()
+    german.send_command("kontakte")
+    await german.next_message()
+    german.send_text("we already have a supplier we are happy with")
+    reply = await german.next_message()
+    assert "Treffer" not in reply.text
+    assert "keinen Kontakt" not in reply.text

@@ -68,8 +68,9 @@ async def test_empty_or_odd_answers_are_scored_kindly(harness: Harness) -> None:
     await user.next_message()
     user.send_text("😀😀😀")
     reply = await user.next_message()
-    assert "Deine Antwort: 0 von 100 Punkten" in reply.text
-    assert "So könnte es klingen:" in reply.text
+    assert "von 100 Punkten" not in reply.text, "an emoji is no attempt"
+    assert "Kunde:" in reply.text, "the customer says it again"
+    assert await harness.storage.drills.stats(8003) == {}
 
 
 def at(day: int, hour: int, minute: int = 0, second: int = 10) -> datetime:
@@ -137,19 +138,70 @@ async def test_a_drill_stores_the_daily_suggestion_and_the_scheduler_sends_it(
     assert flow.data["entry"] == weak, "the button starts that objection's drill"
 
 
-async def test_ok_is_no_answer_and_earns_nothing(harness: Harness) -> None:
-    for user_id, lang, text, score, tip in (
-        (8101, "de", "ok", "Deine Antwort: 0 von 100 Punkten", "noch keine Antwort"),
-        (8102, "en", "ok", "Your answer: 0 out of 100 points", "not yet something you'd say"),
+async def test_ok_is_no_answer_and_no_attempt(harness: Harness) -> None:
+    for user_id, lang, customer, tip, good in (
+        (
+            8101,
+            "de",
+            "Kunde:",
+            "noch keine Antwort",
+            "Verstehe ich gut. Was genau fehlt Ihnen noch? Passt ein Termin am Dienstag?",
+        ),
+        (
+            8102,
+            "en",
+            "Customer:",
+            "not yet something you'd say",
+            "Fair point. What exactly is missing for you? Shall we meet on Tuesday?",
+        ),
     ):
         user = await onboarded(harness, user_id, lang)
         user.send_command("practice")
-        await user.next_message()
-        user.send_text(text)
+        throw = await user.next_message()
+        user.send_text("ok")
         reply = await user.next_message()
-        assert score in reply.text
+        assert "100" not in reply.text, "no score for 'ok'"
         assert "✅" not in reply.text, "no point for leaving out 'but'"
         assert tip in reply.text
+        assert customer in reply.text
+        said = throw.text.split("\n\n", 1)[1]
+        assert reply.text.endswith(said), "the same objection, said again"
+        assert await harness.storage.drills.stats(user_id) == {}, "no attempt recorded"
+        flow = await harness.storage.flows.get(user_id)
+        assert flow is not None
+        assert flow.flow == "drill", "the customer still waits"
+        # A double tap of "ok" changes nothing either; then a real answer counts once.
+        user.send_text("ok")
+        await user.next_message()
+        user.send_text(good)
+        scored = await user.next_message()
+        assert "100" in scored.text
+        stats = await harness.storage.drills.stats(user_id)
+        assert [stat.attempts for stat in stats.values()] == [1]
+
+
+async def test_uben_typed_outside_a_drill_starts_practice(harness: Harness) -> None:
+    user = await onboarded(harness, 8107)
+    user.send_text("/üben")
+    reply = await user.next_message()
+    assert "Einwand-Training" in reply.text
+    assert "nicht verstanden" not in reply.text
+    flow = await harness.storage.flows.get(8107)
+    assert flow is not None
+    assert flow.flow == "drill"
+    # From inside another waiting mode too (the contact search), like a command.
+    user.send_command("kontakte", "Müller, Bäckerei Sonnenschein")
+    await user.next_message()
+    user.send_command("kontakte")
+    await user.next_message()
+    user.send_text("/Üben@SalesCoachBot")
+    assert "Einwand-Training" in (await user.next_message()).text
+    flow = await harness.storage.flows.get(8107)
+    assert flow is not None
+    assert flow.flow == "drill"
+    english = await onboarded(harness, 8108, "en")
+    english.send_text("/üben")
+    assert "Objection practice" in (await english.next_message()).text
 
 
 async def test_three_short_sentences_are_not_told_to_use_whole_sentences(
