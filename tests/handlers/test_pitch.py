@@ -597,3 +597,16 @@ async def test_pitches_stored_before_verdicts_still_display(harness: Harness) ->
     user.press("⭐ Version 1", message=history)
     made = await user.next_message()
     assert "(30 Punkte – noch kein Pitch)" in made.text
+
+
+async def test_a_spoken_non_pitch_gets_length_but_no_score(harness: Harness, stt: FakeStt) -> None:
+    stt.text = "Wir verkaufen Software."
+    await with_stt(harness, stt)
+    user = await onboarded(harness, 9027)
+    user.send_voice(OGG, duration=3)
+    reply = await user.next_message()
+    assert "Länge: 3 Sek." in reply.text
+    assert "Das ist noch kein Pitch" in reply.text
+    assert "Als Pitch bewertet" not in reply.text
+    (rehearsal,) = await harness.storage.pitches.rehearsals(9027)
+    assert (rehearsal.kind, rehearsal.score, rehearsal.text) == ("voice", None, stt.text)
