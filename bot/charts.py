@@ -170,3 +170,39 @@ def week_chart(days: Sequence[DayStat], labels: ChartLabels) -> bytes:
     # No "Software" entry: the same chart gives the same bytes on every matplotlib version.
     figure.savefig(buffer, format="png", metadata={"Software": None})
     return buffer.getvalue()
+
+
+# The team chart shows what /team counts: no new contacts.
+TEAM_METRICS: Final = ("dials", "conversations", "appointments")
+TEAM_SIZE_INCHES: Final = (8.0, 7.0)
+
+
+def team_chart(days: Sequence[DayStat], labels: ChartLabels) -> bytes:
+    """A PNG of the team's summed dials, conversations and appointments per day against the
+    summed targets, one panel each, stacked for a phone."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    figure = Figure(figsize=TEAM_SIZE_INCHES, dpi=DPI, facecolor="white")
+    FigureCanvasAgg(figure)
+    grid = {"left": 0.085, "right": 0.99, "top": 0.9, "bottom": 0.14, "hspace": 0.45}
+    axes = figure.subplots(len(TEAM_METRICS), 1, sharex=True, gridspec_kw=grid)
+    for ax, metric in zip(axes, TEAM_METRICS, strict=True):
+        _panel(ax, days, metric, _drawable(labels.metrics.get(metric, metric)))
+    axes[-1].set_xticks(range(len(days)), _day_labels(days, labels), fontsize=9)
+    figure.suptitle(_drawable(labels.title), y=0.985, fontsize=18, color=TEXT, fontweight="bold")
+    figure.legend(
+        handles=[
+            Patch(color=HIT, label=_drawable(labels.actual)),
+            Line2D([], [], color=TARGET, linewidth=2.5, label=_drawable(labels.target)),
+        ],
+        loc="lower center",
+        ncols=2,
+        frameon=False,
+        fontsize=12,
+    )
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", metadata={"Software": None})
+    return buffer.getvalue()

@@ -525,3 +525,15 @@ def parse_weekday(text: str) -> int | None:
     if days is None or len(days) != 1:
         return None
     return next(iter(days))
+
+
+def digest_due(now: datetime, weekday: int, at: time, tz: str) -> date | None:
+    """The lead's local date when a weekly digest set for `weekday` at `at` (their wall time)
+    is due at `now`: that weekday, from that time to the end of the day; else None."""
+    _aware(now)
+    local = now.astimezone(ZoneInfo(tz))
+    if local.weekday() != weekday:
+        return None
+    if now < _instant(local.date(), at, ZoneInfo(tz)):
+        return None
+    return local.date()

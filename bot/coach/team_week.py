@@ -19,6 +19,7 @@ from datetime import date
 from typing import Final
 
 from bot.coach.activity import percent
+from bot.coach.streaks import DayStat
 from bot.coach.teams import MIN_GROUP, Team, TeamMember, shown_individually
 
 # What the lead's view counts, in the order it shows them.
@@ -105,6 +106,8 @@ class TeamWeek:
     # Who practised the focus: visible by line, hidden as a count (None as above).
     focus_lines: tuple[RepLine, ...]
     focus_hidden: int | None
+    # The team's sums per day for the chart: only where the total may be shown.
+    days: tuple[DayStat, ...] = ()
 
     @property
     def verdict(self) -> str:
@@ -210,8 +213,27 @@ def add(figures: Sequence[Figures]) -> Figures:
     )
 
 
-def team_week(team: Team, reps: Sequence[RepInput]) -> TeamWeek:
-    """The lead's view of the team: totals, visible lines and "the others", by the rule."""
+def day_sums(reps: Sequence[RepInput], days: Sequence[date]) -> tuple[DayStat, ...]:
+    """The reps' numbers summed per day against their summed targets (a working day's, today
+    only as far as done), for the team chart."""
+    actual = {day: dict.fromkeys(METRICS, 0) for day in days}
+    target = {day: dict.fromkeys(METRICS, 0) for day in days}
+    for rep in reps:
+        logged = {d.day: d for d in rep.days}
+        for day in days:
+            row = logged.get(day)
+            for metric in METRICS:
+                done = max(0, getattr(row, metric)) if row is not None else 0
+                actual[day][metric] += done
+                if day in rep.working:
+                    wanted = _day_target(row, rep.daily, metric)
+                    target[day][metric] += min(wanted, done) if day == rep.today else wanted
+    return tuple(DayStat(day, actual[day], target[day]) for day in days)
+
+
+def team_week(team: Team, reps: Sequence[RepInput], days: Sequence[date] = ()) -> TeamWeek:
+    """The lead's view of the team: totals, visible lines and "the others", by the rule;
+    with the per-day sums of `days` for the chart where the total may be shown."""
     lines: list[RepLine] = []
     hidden: list[RepInput] = []
     hidden_figures: list[Figures] = []
@@ -238,6 +260,7 @@ def team_week(team: Team, reps: Sequence[RepInput]) -> TeamWeek:
     contributors = len(all_figures)
     others_ok = len(hidden) >= MIN_GROUP
     total_ok = contributors >= MIN_GROUP and group_ok(len(hidden))
+    shown = [rep for rep in reps if counted(rep.member)]
     return TeamWeek(
         contributors=contributors,
         hidden=len(hidden),
@@ -249,6 +272,7 @@ def team_week(team: Team, reps: Sequence[RepInput]) -> TeamWeek:
         idle_hidden=sum(1 for rep in hidden if not logged_today(rep)) if others_ok else None,
         focus_lines=tuple(line for line in lines if line.focus_done),
         focus_hidden=sum(1 for rep in hidden if rep.focus_done) if others_ok else None,
+        days=day_sums(shown, days) if total_ok else (),
     )
 
 

@@ -33,6 +33,7 @@ from bot.handlers import (
     privacy,
     roleplay,
     settings,
+    team,
     team_admin,
     today,
     week,
@@ -60,7 +61,8 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CommandHandler("delete", privacy.delete_command, filters=PRIVATE))
     app.add_handler(CommandHandler("invite", access.invite_command, filters=PRIVATE))
     app.add_handler(CommandHandler("invites", access.invites_command, filters=PRIVATE))
-    app.add_handler(CommandHandler(["reps", "team"], access.reps_command, filters=PRIVATE))
+    app.add_handler(CommandHandler("reps", access.reps_command, filters=PRIVATE))
+    app.add_handler(CommandHandler("team", team.team_command, filters=PRIVATE))
     app.add_handler(CommandHandler("help", basic.help_command, filters=PRIVATE))
     app.add_handler(CommandHandler("settings", settings.show, filters=PRIVATE))
     app.add_handler(CommandHandler("cancel", onboarding.cancel, filters=PRIVATE))
@@ -109,6 +111,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CallbackQueryHandler(basic.on_mode_button, pattern=rf"^{basic.PREFIX}:"))
     app.add_handler(CallbackQueryHandler(access.on_button, pattern=rf"^{access.PREFIX}:"))
     app.add_handler(CallbackQueryHandler(team_admin.on_button, pattern=rf"^{team_admin.PREFIX}:"))
+    app.add_handler(CallbackQueryHandler(team.on_button, pattern=rf"^{team.PREFIX}:"))
     app.add_handler(
         CallbackQueryHandler(privacy.on_delete_button, pattern=rf"^{access.DELETE_PREFIX}")
     )

@@ -27,6 +27,7 @@ from bot.content import Raw
 from bot.handlers.calendars import calendar_for, today_of
 from bot.handlers.context import Session, with_session
 from bot.handlers.keyboards import inline, main_menu
+from bot.handlers.team import today_goal_line
 from bot.storage.activity import Change, DayRecord, StoredTargets
 from bot.storage.taps import KEEP_TAPS, Tap, tap_origin
 
@@ -156,6 +157,10 @@ async def show_today(s: Session) -> None:
         await s.say("common.start_first")
         return
     record, _, text = await _view(s, today_of(s.profile, s.deps.clock()))
+    # The team's weekly goal as a bar (the team's sum only), for a team that has one.
+    goal = await today_goal_line(s)
+    if goal is not None:
+        text += "\n\n" + goal
     await s.send(text, keyboard(s, record))
 
 

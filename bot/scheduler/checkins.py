@@ -22,8 +22,10 @@ from bot.coach import checkins as plan
 from bot.coach.calendar import Pause, WorkCalendar, local_date
 from bot.coach.profile import Profile
 from bot.coach.streaks import streak
+from bot.coach.teams import Focus
 from bot.handlers.calendars import calendar_for
 from bot.handlers.context import Deps, Session
+from bot.handlers.team import DIGEST_KIND, NUDGE_KIND, monday, nudge_message
 from bot.scheduler import messages
 from bot.scheduler.sender import Outcome, Outgoing, Sender
 from bot.storage.checkins import (
@@ -164,6 +166,8 @@ class Checkins:
         self._principles: dict[str, tuple[str, ...]] = {}
         # This tick's pauses per rep: they neither break nor extend a streak.
         self._pauses: dict[int, tuple[Pause, ...]] = {}
+        # This tick's team focus per morning rep.
+        self._focus: dict[int, Focus] = {}
 
     async def tick(self, now: datetime) -> TickReport:
         """One round: retry expired claims, claim what is due, send it; never overlaps itself."""
@@ -204,6 +208,16 @@ class Checkins:
                 key = _key(profile.user_id, due.slot)
                 if key not in self._known:
                     (send if due.action == plan.SEND else skip).append(key)
+        # The weekly team digest: once per lead, team and digest day (the lead's local time).
+        for lead_id, team in await self._deps.storage.teams.all_digests():
+            if lead_id not in reachable:
+                continue
+            zone = reachable[lead_id][0].timezone
+            day = plan.digest_due(now, team.digest_day, team.digest_time, zone)
+            if day is not None:
+                key = DeliveryKey(lead_id, DIGEST_KIND, str(team.id), day)
+                if key not in self._known:
+                    send.append(key)
         items: dict[DeliveryKey, DueItem] = {}
         stale: list[int] = []
         for item in await store.due_items(now, BATCH):
@@ -254,6 +268,7 @@ class Checkins:
         lease = _Lease(self._deps, [job.claim.id for job in jobs], now, self._lease)
         principles = await self._recent_principles(jobs, now)
         facts = await self._morning_facts(jobs, now)
+        self._focus = await self._team_focus(jobs, now)
 
         async def worker() -> None:
             while not queue.empty():
@@ -282,6 +297,21 @@ class Checkins:
         if not days:
             return {}
         return await self._deps.storage.checkins.morning_facts(days)
+
+    async def _team_focus(self, jobs: Sequence[_Job], now: datetime) -> dict[int, Focus]:
+        """The focus of each morning rep's team this week, in one query per chunk."""
+        weeks: dict[int, date] = {}
+        for job in jobs:
+            if job.claim.key.kind == plan.MORNING:
+                weeks[job.profile.user_id] = monday(local_date(now, job.profile.timezone))
+        if not weeks:
+            return {}
+        found = await self._deps.storage.team_stats.focus_of(list(weeks), set(weeks.values()))
+        return {
+            user_id: found[(user_id, week)]
+            for user_id, week in weeks.items()
+            if (user_id, week) in found
+        }
 
     async def _recent_principles(
         self, jobs: Sequence[_Job], now: datetime
@@ -319,6 +349,11 @@ class Checkins:
                     out = messages.due_item_message(s, item)
         elif kind != plan.WEEKLY and claim.key.local_date < today:
             out = None  # a retried check-in of an earlier day would only be stale now
+        elif kind == DIGEST_KIND:
+            out = await messages.team_digest(s, claim.key.ref)
+        elif kind == NUDGE_KIND:
+            # Only a nudge a crash left unconfirmed comes here: still only without numbers.
+            out = None if await messages.logged_anything(s, today) else nudge_message(s)
         else:
             day = today if kind == plan.WEEKLY else claim.key.local_date
             out, note = await self._checkin(s, kind, day, principles, facts)
@@ -358,8 +393,9 @@ class Checkins:
                 known = (
                     await self._deps.storage.checkins.morning_facts({s.user_id: (previous, day)})
                 )[s.user_id]
+            focus = self._focus.get(s.user_id)
             return messages.morning(
-                s, day, principle, known, self._streak(s, day, known), previous
+                s, day, principle, known, self._streak(s, day, known), previous, focus
             ), principle
         if kind == plan.BLOCK_START:
             return await messages.block_start(s, day), None

@@ -12,6 +12,7 @@ from bot.coach import checkins as plan
 from bot.coach.activity import METRICS
 from bot.coach.clock import format_clock
 from bot.coach.streaks import week_summary
+from bot.coach.teams import Focus
 from bot.handlers.calendars import calendar_for
 from bot.handlers.context import Session
 from bot.handlers.followups import DUE_KIND as FOLLOWUP_DUE
@@ -24,6 +25,7 @@ from bot.handlers.practice import reminder as drill_reminder
 from bot.handlers.roleplay_progress import DUE_KIND as ROLEPLAY_DUE
 from bot.handlers.roleplay_progress import next_scenario, start_button
 from bot.handlers.roleplay_progress import reminder as roleplay_reminder
+from bot.handlers.team import digest_message, morning_focus_line
 from bot.handlers.team_admin import SHARING_DUE, sharing_message
 from bot.handlers.today import keyboard as log_keyboard
 from bot.handlers.today import standing
@@ -65,6 +67,7 @@ def morning(
     facts: MorningFacts,
     streak_days: int,
     previous: date | None = None,
+    focus: Focus | None = None,
 ) -> Outgoing:
     """The morning ping: today's targets, the last working day, the streak, a principle, what
     is due. "Yesterday" only when the last working day (`previous`) was yesterday."""
@@ -91,6 +94,10 @@ def morning(
         lines.append(s.deps.content.plural(s.lang, "checkins.morning.streak", streak_days))
     if principle is not None:
         lines.append("\n" + s.text("checkins.morning.principle", text=s.text(principle)))
+    # The team lead's focus of the week, for reps of a team that has one.
+    focus_line = morning_focus_line(s, focus)
+    if focus_line is not None:
+        lines.append("\n" + focus_line)
     zone = ZoneInfo(s.profile.timezone)
     if facts.drill_due:
         lines.append(s.text("checkins.morning.due_drill"))
@@ -189,6 +196,13 @@ async def _focus(s: Session, day: date) -> str:
     if totals["conversations"] and totals["appointments"] * 10 < totals["conversations"]:
         return "appointments"
     return "keep_going"
+
+
+async def team_digest(s: Session, ref: str) -> Outgoing | None:
+    """The weekly team digest for a lead (`ref` is the team id); None when not theirs now."""
+    if not ref.isdigit():
+        return None
+    return await digest_message(s, int(ref))
 
 
 def due_item_message(s: Session, item: DueItem) -> Outgoing | None:

@@ -6,7 +6,7 @@ must not cost 200 round trips.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Final
@@ -16,15 +16,18 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.coach.profile import Profile
 from bot.coach.team_week import RepDay
+from bot.coach.teams import Focus
 from bot.storage.contacts import OPEN
 from bot.storage.profiles import profile_from_row
 from bot.storage.tables import (
     activity_days,
     drill_stats,
     followups,
+    members,
     pitch_rehearsals,
     roleplay_calls,
     targets,
+    team_focus,
     users,
 )
 
@@ -171,3 +174,26 @@ class TeamStatsRepository:
                 )
                 total += int((await conn.execute(query)).scalar() or 0)
         return total
+
+    async def focus_of(
+        self, user_ids: Sequence[int], weeks: Collection[date]
+    ) -> dict[tuple[int, date], Focus]:
+        """The focus of each rep's team for the given weeks (Mondays), keyed (rep, week); for
+        a morning fan-out in one query per chunk."""
+        found: dict[tuple[int, date], Focus] = {}
+        if not weeks:
+            return found
+        async with self._engine.connect() as conn:
+            for chunk in _chunks(sorted(set(user_ids))):
+                query = (
+                    select(members.c.user_id.label("member_id"), team_focus)
+                    .select_from(
+                        members.join(team_focus, team_focus.c.team_id == members.c.team_id)
+                    )
+                    .where(members.c.user_id.in_(chunk), team_focus.c.week.in_(sorted(weeks)))
+                )
+                for row in await conn.execute(query):
+                    found[(row.member_id, row.week)] = Focus(
+                        row.team_id, row.week, row.kind, row.ref, row.set_by
+                    )
+        return found

@@ -273,3 +273,14 @@ def test_add_and_trend() -> None:
     assert trend(110, 100) == 10
     assert trend(50, 100) == -50
     assert trend(5, 0) is None
+
+
+def test_day_sums_for_the_chart_only_with_a_visible_total() -> None:
+    reps = [rep(1, today_dials=3), rep(2), rep(3)]
+    view = team_week(team(), reps, WEEK)
+    assert [d.day for d in view.days] == WEEK
+    assert view.days[0].actual["dials"] == 11 + 12 + 13
+    assert view.days[0].target["dials"] == 30
+    assert view.days[-1].actual["dials"] == 3
+    assert view.days[-1].target["dials"] == 3  # today: only as far as done
+    assert team_week(team(), reps[:2], WEEK).days == ()

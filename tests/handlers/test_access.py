@@ -151,9 +151,12 @@ async def test_only_admins_manage_access(harness: Harness) -> None:
     rep = harness.user(7_100_040, "de")
     rep.send_command("start", code)
     await rep.next_message()
-    for command in ("invite", "invites", "reps", "team"):
+    for command in ("invite", "invites", "reps"):
         rep.send_command(command)
         assert (await rep.next_message()).text == "Das kann nur die Teamleitung."
+    # /team is the lead's view of the team now, not /reps: a rep is told what it is for.
+    rep.send_command("team")
+    assert (await rep.next_message()).text.startswith("/team ist die Übersicht für Teamleiter")
 
 
 async def test_invite_command_outside_invite_mode_explains(harness: Harness) -> None:
@@ -319,7 +322,7 @@ async def test_team_list_pages_through_a_larger_team(harness: Harness) -> None:
     for offset in range(12):
         await harness.storage.access.grant(7_100_100 + offset, REP, harness.clock.now)
     admin = harness.user(ADMIN_ID, "en")
-    admin.send_command("team")
+    admin.send_command("reps")
     listing = await admin.next_message()
     assert "(12)" in listing.text
     assert "10. " in listing.text
