@@ -19,6 +19,8 @@ _SEARCH_DAYS: Final = 366
 _DAY: Final = timedelta(days=1)
 # Anything longer is not a region someone typed; refusing early keeps parsing cheap.
 _MAX_INPUT: Final = 80
+# The width of users.region.
+REGION_MAX_LEN: Final = 10
 
 
 def local_date(now: datetime, tz: str) -> date:
@@ -118,23 +120,81 @@ class WorkCalendar:
 
 # --- Public holidays -------------------------------------------------------------------------
 
+# The countries offered to reps (the holidays package knows them all), in the order a rep in
+# the DACH region most likely needs them.
+COUNTRIES: Final = (
+    "DE", "AT", "CH", "LI", "LU", "BE", "NL", "FR", "IT", "ES", "PT", "GB", "IE", "DK", "SE",
+    "NO", "FI", "PL", "CZ", "SK", "HU", "SI", "HR", "GR", "TR", "US", "CA", "AU", "NZ", "ZA",
+    "AE", "IN", "SG",
+)  # fmt: skip
+# Regions with a name in prompts/<lang>/regions.yaml: every offered country (the whole country
+# where it has regions) and the regions of DE, AT, CH and the UK. Other regions the holidays
+# package knows ("US-CA", "IT-RM") are taken too and named from the package.
 REGIONS: Final = (
     "DE",
     "DE-BW", "DE-BY", "DE-BE", "DE-BB", "DE-HB", "DE-HH", "DE-HE", "DE-MV",
     "DE-NI", "DE-NW", "DE-RP", "DE-SL", "DE-SN", "DE-ST", "DE-SH", "DE-TH",
     "AT",
+    "AT-1", "AT-2", "AT-3", "AT-4", "AT-5", "AT-6", "AT-7", "AT-8", "AT-9",
     "CH",
     "CH-ZH", "CH-BE", "CH-VD", "CH-AG", "CH-SG", "CH-GE", "CH-LU", "CH-TI", "CH-VS",
+    "CH-BS", "CH-BL", "CH-ZG", "CH-FR", "CH-GR", "CH-NE", "CH-SO", "CH-SZ", "CH-TG",
+    "CH-SH", "CH-AR", "CH-AI", "CH-GL", "CH-JU", "CH-NW", "CH-OW", "CH-UR",
+    "GB", "GB-ENG", "GB-SCT", "GB-WLS", "GB-NIR",
+    *(code for code in COUNTRIES if code not in {"DE", "AT", "CH", "GB"}),
+)  # fmt: skip
+# The regions offered as buttons for a country (the others are typed: a city or a name).
+BUTTON_REGIONS: Final = (
+    "DE", "DE-BW", "DE-BY", "DE-BE", "DE-BB", "DE-HB", "DE-HH", "DE-HE", "DE-MV",
+    "DE-NI", "DE-NW", "DE-RP", "DE-SL", "DE-SN", "DE-ST", "DE-SH", "DE-TH",
+    "AT", "AT-1", "AT-2", "AT-3", "AT-4", "AT-5", "AT-6", "AT-7", "AT-8", "AT-9",
+    "CH", "CH-ZH", "CH-BE", "CH-VD", "CH-AG", "CH-SG", "CH-GE", "CH-LU", "CH-TI", "CH-VS",
     "CH-BS", "CH-BL", "CH-ZG",
+    "GB", "GB-ENG", "GB-SCT", "GB-WLS", "GB-NIR",
 )  # fmt: skip
 
 _COUNTRY_NAMES: Final[dict[str, tuple[str, ...]]] = {
     "DE": ("Deutschland", "Germany", "Bundesrepublik Deutschland", "BRD", "DEU"),
     "AT": ("Österreich", "Austria", "Republik Österreich", "AUT"),
     "CH": ("Schweiz", "Switzerland", "Suisse", "Svizzera", "Svizra", "Helvetia", "CHE"),
-    "LI": ("Liechtenstein",),
+    "LI": ("Liechtenstein", "Vaduz"),
     "LU": ("Luxemburg", "Luxembourg"),
-}
+    "BE": ("Belgien", "Belgium", "Belgique", "België", "Brüssel", "Brussels", "Bruxelles",
+           "Antwerpen", "Antwerp", "Gent", "Ghent", "Lüttich", "Liège"),
+    "NL": ("Niederlande", "Netherlands", "Nederland", "Holland", "Amsterdam", "Rotterdam",
+           "Den Haag", "The Hague", "Utrecht", "Eindhoven"),
+    "FR": ("Frankreich", "France", "Paris", "Lyon", "Marseille", "Toulouse", "Nizza", "Nice",
+           "Bordeaux", "Lille", "Nantes", "Montpellier"),
+    "IT": ("Italien", "Italy", "Italia"),
+    "ES": ("Spanien", "Spain", "España"),
+    "PT": ("Portugal",),
+    "GB": ("Großbritannien", "Vereinigtes Königreich", "United Kingdom", "UK", "Britain",
+           "Great Britain"),
+    "IE": ("Irland", "Ireland", "Éire", "Dublin", "Cork", "Galway", "Limerick"),
+    "DK": ("Dänemark", "Denmark", "Danmark", "Kopenhagen", "Copenhagen", "København",
+           "Aarhus"),
+    "SE": ("Schweden", "Sweden", "Sverige", "Stockholm", "Göteborg", "Gothenburg", "Malmö"),
+    "NO": ("Norwegen", "Norway", "Norge"),
+    "FI": ("Finnland", "Finland", "Suomi"),
+    "PL": ("Polen", "Poland", "Polska"),
+    "CZ": ("Tschechien", "Czechia", "Czech Republic", "Prag", "Prague", "Praha", "Brünn",
+           "Brno"),
+    "SK": ("Slowakei", "Slovakia", "Bratislava", "Pressburg"),
+    "HU": ("Ungarn", "Hungary", "Budapest"),
+    "SI": ("Slowenien", "Slovenia", "Ljubljana", "Laibach"),
+    "HR": ("Kroatien", "Croatia", "Zagreb", "Split"),
+    "GR": ("Griechenland", "Greece", "Athen", "Athens", "Thessaloniki"),
+    "TR": ("Türkei", "Turkey", "Türkiye", "Istanbul", "Ankara", "Izmir", "Antalya"),
+    "US": ("USA", "Vereinigte Staaten", "United States", "Amerika", "America", "US"),
+    "CA": ("Kanada", "Canada"),
+    "AU": ("Australien", "Australia"),
+    "NZ": ("Neuseeland", "New Zealand", "Auckland", "Wellington"),
+    "ZA": ("Südafrika", "South Africa"),
+    "AE": ("Vereinigte Arabische Emirate", "United Arab Emirates", "VAE", "UAE", "Dubai",
+           "Abu Dhabi"),
+    "IN": ("Indien", "India"),
+    "SG": ("Singapur", "Singapore"),
+}  # fmt: skip
 # German, English and local names; "Freiburg" is left out, as it is also a city in Germany.
 _SUBDIVISION_NAMES: Final[dict[str, tuple[str, ...]]] = {
     "DE-BW": ("Baden-Württemberg", "BaWü", "Baden Wuerttemberg"),
@@ -191,6 +251,118 @@ _SUBDIVISION_NAMES: Final[dict[str, tuple[str, ...]]] = {
     "CH-VS": ("Wallis", "Valais"),
     "CH-ZG": ("Zug",),
     "CH-ZH": ("Zürich", "Zurich"),
+    "GB-ENG": ("England",),
+    "GB-SCT": ("Schottland", "Scotland"),
+    "GB-WLS": ("Wales",),
+    "GB-NIR": ("Nordirland", "Northern Ireland"),
+}  # fmt: skip
+# Cities by the region whose holidays apply there: what a rep answers when asked where they
+# work. A city that shares its name with a region elsewhere is left out ("Freiburg", "Baden").
+_CITY_NAMES: Final[dict[str, tuple[str, ...]]] = {
+    "DE-BW": (
+        "Stuttgart", "Karlsruhe", "Mannheim", "Freiburg im Breisgau", "Heidelberg", "Ulm",
+        "Heilbronn", "Pforzheim", "Reutlingen", "Esslingen", "Ludwigsburg", "Tübingen",
+        "Konstanz", "Villingen-Schwenningen", "Offenburg", "Aalen", "Sindelfingen",
+        "Friedrichshafen", "Baden-Baden", "Böblingen",
+    ),
+    "DE-BY": (
+        "München", "Munich", "Nürnberg", "Nuremberg", "Würzburg", "Regensburg", "Ingolstadt",
+        "Fürth", "Erlangen", "Bamberg", "Bayreuth", "Landshut", "Passau", "Rosenheim",
+        "Kempten", "Aschaffenburg", "Schweinfurt", "Neu-Ulm", "Straubing", "Coburg",
+        "Garmisch-Partenkirchen", "Freising", "Starnberg", "Augsburg",
+    ),
+    "DE-BB": ("Potsdam", "Cottbus", "Brandenburg an der Havel", "Frankfurt (Oder)",
+              "Frankfurt Oder", "Oranienburg"),
+    "DE-HB": ("Bremerhaven",),
+    "DE-HE": ("Frankfurt", "Frankfurt am Main", "Frankfurt Main", "Wiesbaden", "Kassel",
+              "Darmstadt", "Offenbach", "Offenbach am Main", "Hanau", "Gießen", "Marburg",
+              "Fulda", "Rüsselsheim", "Bad Homburg", "Eschborn"),
+    "DE-MV": ("Rostock", "Schwerin", "Neubrandenburg", "Stralsund", "Greifswald", "Wismar"),
+    "DE-NI": ("Hannover", "Hanover", "Braunschweig", "Oldenburg", "Osnabrück", "Wolfsburg",
+              "Göttingen", "Salzgitter", "Hildesheim", "Delmenhorst", "Wilhelmshaven",
+              "Lüneburg", "Celle"),
+    "DE-NW": ("Köln", "Cologne", "Düsseldorf", "Dortmund", "Essen", "Duisburg", "Bochum",
+              "Wuppertal", "Bielefeld", "Bonn", "Münster", "Mönchengladbach", "Gelsenkirchen",
+              "Aachen", "Krefeld", "Oberhausen", "Hagen", "Hamm", "Mülheim an der Ruhr",
+              "Leverkusen", "Solingen", "Herne", "Neuss", "Paderborn", "Bottrop",
+              "Recklinghausen", "Remscheid", "Siegen", "Moers", "Gütersloh"),
+    "DE-RP": ("Mainz", "Ludwigshafen", "Ludwigshafen am Rhein", "Koblenz", "Trier",
+              "Kaiserslautern", "Worms", "Neuwied", "Speyer"),
+    "DE-SL": ("Saarbrücken", "Neunkirchen", "Saarlouis"),
+    "DE-SN": ("Dresden", "Leipzig", "Chemnitz", "Zwickau", "Plauen", "Görlitz"),
+    "DE-ST": ("Magdeburg", "Halle", "Halle (Saale)", "Halle Saale", "Dessau", "Dessau-Roßlau",
+              "Wittenberg"),
+    "DE-SH": ("Kiel", "Lübeck", "Flensburg", "Neumünster", "Norderstedt"),
+    "DE-TH": ("Erfurt", "Jena", "Gera", "Weimar", "Gotha", "Eisenach"),
+    "AT-1": ("Eisenstadt",),
+    "AT-2": ("Klagenfurt", "Villach"),
+    "AT-3": ("St. Pölten", "Sankt Pölten", "Wiener Neustadt", "Krems", "Baden bei Wien"),
+    "AT-4": ("Linz", "Wels", "Steyr"),
+    "AT-6": ("Graz", "Leoben"),
+    "AT-7": ("Innsbruck", "Kufstein", "Kitzbühel"),
+    "AT-8": ("Bregenz", "Dornbirn", "Feldkirch"),
+    "CH-ZH": ("Winterthur", "Uster"),
+    "CH-BE": ("Biel", "Bienne", "Thun"),
+    "CH-VD": ("Lausanne", "Montreux"),
+    "CH-AG": ("Aarau",),
+    "CH-TI": ("Lugano", "Bellinzona", "Locarno"),
+    "CH-NE": ("La Chaux-de-Fonds",),
+    "CH-VS": ("Sion", "Sitten", "Zermatt"),
+    "CH-GR": ("Chur", "Davos", "St. Moritz"),
+    "CH-SO": ("Olten",),
+    "CH-TG": ("Frauenfeld",),
+    "GB-ENG": ("London", "Manchester", "Birmingham", "Liverpool", "Leeds", "Sheffield",
+               "Bristol", "Newcastle", "Nottingham", "Leicester", "Southampton", "Brighton",
+               "Oxford", "Cambridge", "Reading", "York", "Coventry", "Milton Keynes"),
+    "GB-SCT": ("Edinburgh", "Edinburg", "Glasgow", "Aberdeen", "Dundee", "Inverness"),
+    "GB-WLS": ("Cardiff", "Swansea"),
+    "GB-NIR": ("Belfast", "Londonderry", "Derry"),
+    "FR-6AE": ("Straßburg", "Strasbourg", "Colmar", "Mulhouse", "Mülhausen"),
+    "FR-57": ("Metz",),
+    "IT-RM": ("Rom", "Rome", "Roma"),
+    "IT-MI": ("Mailand", "Milan", "Milano"),
+    "IT-NA": ("Neapel", "Naples", "Napoli"),
+    "IT-TO": ("Turin", "Torino"),
+    "IT-FI": ("Florenz", "Florence", "Firenze"),
+    "IT-BO": ("Bologna",),
+    "IT-VE": ("Venedig", "Venice", "Venezia"),
+    "IT-GE": ("Genua", "Genoa", "Genova"),
+    "IT-BZ": ("Bozen", "Bolzano", "Meran", "Merano", "Südtirol"),
+    "ES-MD": ("Madrid",),
+    "ES-CT": ("Barcelona",),
+    "ES-VC": ("Valencia",),
+    "ES-AN": ("Sevilla", "Seville", "Málaga", "Malaga"),
+    "ES-PV": ("Bilbao",),
+    "ES-IB": ("Palma", "Mallorca", "Palma de Mallorca", "Ibiza"),
+    "PT-11": ("Lissabon", "Lisbon", "Lisboa"),
+    "PT-13": ("Porto",),
+    "PL-14": ("Warschau", "Warsaw", "Warszawa"),
+    "PL-12": ("Krakau", "Kraków", "Krakow", "Cracow"),
+    "PL-02": ("Breslau", "Wrocław", "Wroclaw"),
+    "PL-22": ("Danzig", "Gdańsk", "Gdansk"),
+    "PL-30": ("Posen", "Poznań", "Poznan"),
+    "NO-03": ("Oslo",),
+    "FI-18": ("Helsinki", "Helsingfors"),
+    "US-NY": ("New York", "New York City", "NYC", "Manhattan", "Brooklyn"),
+    "US-CA": ("Los Angeles", "San Francisco", "San Diego", "San Jose", "Silicon Valley"),
+    "US-IL": ("Chicago",),
+    "US-TX": ("Houston", "Dallas", "Austin", "San Antonio"),
+    "US-FL": ("Miami", "Orlando", "Tampa"),
+    "US-MA": ("Boston",),
+    "US-WA": ("Seattle",),
+    "US-GA": ("Atlanta",),
+    "US-DC": ("Washington DC", "Washington D.C.", "Washington, D.C."),
+    "US-PA": ("Philadelphia", "Pittsburgh"),
+    "US-CO": ("Denver",),
+    "US-NV": ("Las Vegas",),
+    "CA-ON": ("Toronto", "Ottawa"),
+    "CA-QC": ("Montreal", "Montréal", "Quebec City"),
+    "CA-BC": ("Vancouver",),
+    "CA-AB": ("Calgary", "Edmonton"),
+    "AU-NSW": ("Sydney",),
+    "AU-VIC": ("Melbourne",),
+    "AU-QLD": ("Brisbane",),
+    "AU-WA": ("Perth",),
 }  # fmt: skip
 # Words around a region's name that do not change which region it is.
 _REGION_FILLER: Final = frozenset(
@@ -224,6 +396,10 @@ def _table(names: dict[str, tuple[str, ...]]) -> dict[str, str]:
 
 _COUNTRIES: Final = _table(_COUNTRY_NAMES)
 _SUBDIVISIONS: Final = _table(_SUBDIVISION_NAMES)
+# A region's own name wins over a city of the same name elsewhere; two cities may not clash.
+_CITIES: Final = {
+    key: code for key, code in _table(_CITY_NAMES).items() if key not in _SUBDIVISIONS
+}
 
 
 @functools.cache
@@ -237,13 +413,20 @@ def _supported() -> dict[str, tuple[str, ...]]:
 
 
 @functools.cache
-def _aliases(country: str) -> dict[str, str]:
-    """A country's subdivision names and short forms ("W" → "9" for Vienna) by name key."""
+def _raw_aliases(country: str) -> dict[str, str]:
+    """A country's subdivision names and short forms ("W" → "9" for Vienna), as the package
+    spells them."""
     try:
         aliases: dict[str, str] = holidays.country_holidays(country).subdivisions_aliases
     except Exception:  # an alias table is a nicety; a package quirk must not fail a lookup
         return {}
-    return {_name_key(alias): code for alias, code in aliases.items()}
+    return dict(aliases)
+
+
+@functools.cache
+def _aliases(country: str) -> dict[str, str]:
+    """A country's subdivision names and short forms by name key."""
+    return {_name_key(alias): code for alias, code in _raw_aliases(country).items()}
 
 
 def _from_code(country: str, subdivision: str | None) -> str | None:
@@ -258,10 +441,53 @@ def _from_code(country: str, subdivision: str | None) -> str | None:
     return None if code is None else f"{country}-{code}"
 
 
-def normalize_region(text: str) -> str | None:
-    """A holiday region code ("DE-BY", "AT", "CH-ZH") from a code or a DACH region's name."""
+def _place_region(key: str) -> str | None:
+    """The region of a region's, a city's or a country's name key; None if none is known."""
+    return _SUBDIVISIONS.get(key) or _CITIES.get(key) or _COUNTRIES.get(key)
+
+
+def region_of_place(text: str) -> str | None:
+    """The holiday region of a typed place ("München" → "DE-BY", "London" → "GB-ENG"), from
+    names only (never a code); None when the text names no region, city or country we know."""
     if not isinstance(text, str) or not text.strip() or len(text) > _MAX_INPUT:
         return None
+    key = _name_key(text)
+    found = _place_region(key)
+    if found is None and "," in text:
+        # "Berlin, Deutschland": the first part is the most specific.
+        found = _place_region(_name_key(text.split(",", 1)[0]))
+    return found
+
+
+def country_of(region: str) -> str:
+    """The country code of a region code ("DE-BY" → "DE")."""
+    return region.partition("-")[0]
+
+
+def subdivision_names(region: str) -> tuple[str, ...]:
+    """The holidays package's names for a region's subdivision ("US-CA" → "California"), so a
+    region without a name of our own is never shown as its code; empty for a country."""
+    country, _, code = region.partition("-")
+    if not code:
+        return ()
+    names = [name for name, alias in _raw_aliases(country).items() if alias == code]
+    # Short forms ("W", "Bgld") are codes too; the longest name first reads best.
+    return tuple(sorted((n for n in names if len(n) > 3), key=len, reverse=True)) or (
+        (code,) if len(code) > 3 else ()
+    )
+
+
+def normalize_region(text: str) -> str | None:
+    """A holiday region code ("DE-BY", "AT", "CH-ZH") from a code or a name (region, city,
+    country)."""
+    if not isinstance(text, str) or not text.strip() or len(text) > _MAX_INPUT:
+        return None
+    code = _normalize(text)
+    # A code the users table cannot hold is no region we offer ("CH-Stadt Zurich").
+    return code if code is not None and len(code) <= REGION_MAX_LEN else None
+
+
+def _normalize(text: str) -> str | None:
     spaced = _spaced(text)
     # Two letters are an ISO country code: "BY" alone is Belarus, "DE BY" is Bavaria.
     match = _CODE.fullmatch(spaced)
@@ -270,10 +496,9 @@ def normalize_region(text: str) -> str | None:
         if found is not None or match.group(2) is None:
             return found
     key = _name_key(text)
-    if key in _SUBDIVISIONS:
-        return _SUBDIVISIONS[key]
-    if key in _COUNTRIES:
-        return _COUNTRIES[key]
+    found = _place_region(key)
+    if found is not None:
+        return found
     # "Bayern, Deutschland", "DE Bayern", "Österreich Wien": a country around a region.
     words = key.split()
     for country_words, rest in ((words[:1], words[1:]), (words[-1:], words[:-1])):

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field, replace
 from datetime import time
 from typing import Final, Literal, get_args
 
+from bot.coach.money import DEFAULT_CURRENCY
+
 WORKWEEK: frozenset[int] = frozenset(range(5))
 
 CheckinKind = Literal["morning", "block_start", "block_end", "midday", "evening", "weekly"]
@@ -48,6 +50,8 @@ class Profile:
     active: bool = True
     # Holiday region such as "DE-BY"; None means the country of the timezone.
     region: str | None = None
+    # ISO code of the currency amounts are shown in ("EUR", "CHF"); from the country at setup.
+    currency: str = DEFAULT_CURRENCY
 
     def with_schedule(self, **changes: object) -> Profile:
         """A copy with some schedule fields changed."""

@@ -12,7 +12,14 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardMarkup, ReplyKeyboardMarkup
 
 from bot.coach._text import fold
-from bot.coach.calendar import REGIONS, normalize_region
+from bot.coach.calendar import (
+    BUTTON_REGIONS,
+    REGIONS,
+    country_of,
+    normalize_region,
+    region_of_place,
+    subdivision_names,
+)
 from bot.coach.checkins import in_quiet_hours, parse_weekday
 from bot.coach.clock import (
     format_clock,
@@ -21,6 +28,7 @@ from bot.coach.clock import (
     parse_clock_range,
     parse_minutes,
 )
+from bot.coach.money import CURRENCIES, currency_for_country, parse_currency
 from bot.coach.places import resolve_timezone, timezone_for_location, utc_offset_label
 from bot.coach.profile import CHECKIN_KINDS, Profile, Schedule
 from bot.coach.weekdays import format_weekdays, parse_weekdays, weekdays_from_str, weekdays_to_str
@@ -31,7 +39,15 @@ from bot.handlers.keyboards import inline, location_keyboard
 # The order onboarding asks in; /settings edits any one of them, and the holiday region and
 # the check-in controls too.
 FIELDS: tuple[str, ...] = ("lang", "tz", "days", "morning", "block", "blen", "evening")
-SETTINGS_FIELDS: tuple[str, ...] = (*FIELDS, "region", "checkins", "midday", "weekly", "quiet")
+SETTINGS_FIELDS: tuple[str, ...] = (
+    *FIELDS,
+    "region",
+    "currency",
+    "checkins",
+    "midday",
+    "weekly",
+    "quiet",
+)
 TIME_FIELDS: dict[str, str] = {
     "morning": "morning_ping",
     "block": "block_start",
@@ -81,17 +97,76 @@ def _fail(key: str, **values: Any) -> Outcome:
     return Outcome(error=key, values=values)
 
 
+def region_name(content: Content, lang: str, region: str | None) -> str:
+    """A holiday region as the rep reads it, in their language: a name, never a code."""
+    if not region:
+        return "–"
+    texts = content.texts[content.lang(lang)]
+    if f"regions.{region}" in texts:
+        return content.text(lang, f"regions.{region}")
+    country = country_of(region)
+    country_name = (
+        content.text(lang, f"regions.countries.{country}")
+        if f"regions.countries.{country}" in texts
+        else None
+    )
+    names = subdivision_names(region)
+    if names and country_name:
+        return f"{names[0]} ({country_name})"
+    if names:
+        return names[0]
+    return country_name or content.text(lang, "fields.region.other")
+
+
+def currency_name(content: Content, lang: str, currency: str) -> str:
+    """A currency as the rep reads it ("Euro (€)"); a currency we do not list by its code."""
+    key = f"fields.currency.names.{currency}"
+    return content.text(lang, key) if key in content.texts[content.lang(lang)] else currency
+
+
+def timezone_label(key: str, now: datetime) -> str:
+    """A timezone as the rep reads it: "Europe/Berlin (UTC+01:00)", a bare offset as "UTC+05:00"
+    (the tz database writes UTC+5 as "Etc/GMT-5", which would read as the opposite)."""
+    offset = utc_offset_label(key, now)
+    if key.startswith("Etc/") or "/" not in key:
+        return offset
+    return f"{key} ({offset})"
+
+
+def relocated(before: Profile, after: Profile, place_region: str | None = None) -> Profile:
+    """`after` (a new timezone or region) with holidays and currency following the place: the
+    region of a typed city, else a chosen region of another country is dropped; a currency
+    that was the old country's follows to the new one, a chosen other one stays."""
+    region = after.region
+    zone = region_of(replace(after, region=None))
+    if place_region is not None:
+        region = place_region
+    elif region is not None and zone is not None and country_of(region) != zone:
+        region = None
+    moved = replace(after, region=region)
+    old_country, new_country = _country(before), _country(moved)
+    if before.currency == currency_for_country(old_country):
+        moved = replace(moved, currency=currency_for_country(new_country))
+    return moved
+
+
+def _country(profile: Profile) -> str | None:
+    region = region_of(profile)
+    return country_of(region) if region else None
+
+
 def display(content: Content, lang: str, name: str, profile: Profile, now: datetime) -> str:
     """A field's current value as the rep reads it."""
     s = profile.schedule
     if name == "lang":
         return content.text(profile.language, "meta.name")
     if name == "region":
-        region = region_of(profile)
-        label = content.text(lang, f"regions.{region}") if region in REGIONS else (region or "–")
+        label = region_name(content, lang, region_of(profile))
         return label if profile.region else content.text(lang, "fields.region.auto", name=label)
+    if name == "currency":
+        return currency_name(content, lang, profile.currency)
     if name == "tz":
-        return f"{profile.timezone} ({utc_offset_label(profile.timezone, now)})"
+        return timezone_label(profile.timezone, now)
     if name == "days":
         return format_weekdays(s.working_days, content.list(lang, "common.weekdays_short"))
     if name == "blen":
@@ -136,9 +211,17 @@ def question(
         ]
         return text, inline(buttons, columns=2)
     if name == "region":
-        country = (region_of(profile) or "DE").split("-")[0]
-        codes = [c for c in REGIONS if c.split("-")[0] == country] or ["DE", "AT", "CH"]
-        buttons = [(content.text(lang, f"regions.{c}"), f"a:region:{c}") for c in codes]
+        country = country_of(region_of(profile) or "DE")
+        codes = [c for c in BUTTON_REGIONS if country_of(c) == country] or [country]
+        # The neighbours too, so a rep whose timezone says otherwise is one tap away.
+        codes += [c for c in ("DE", "AT", "CH", "GB") if c not in codes]
+        codes = [c for c in codes if c in REGIONS]
+        buttons = [(region_name(content, lang, c), f"a:region:{c}") for c in codes]
+        return text, inline(buttons, columns=2)
+    if name == "currency":
+        own = currency_for_country(_country(profile))
+        codes = list(dict.fromkeys([own, profile.currency, *CURRENCIES[:4]]))
+        buttons = [(currency_name(content, lang, c), f"a:currency:{c}") for c in codes]
         return text, inline(buttons, columns=2)
     if name == "tz":
         suggestions = content.list(lang, "fields.tz.suggestions")
@@ -233,12 +316,18 @@ def accept_text(content: Content, name: str, profile: Profile, text: str) -> Out
         region = normalize_region(text)
         if region is None:
             return _fail("fields.region.unknown")
-        return Outcome(profile=replace(profile, region=region))
+        return Outcome(profile=_with_region(profile, region))
+    if name == "currency":
+        currency = parse_currency(text)
+        if currency is None:
+            return _fail("fields.currency.unknown")
+        return Outcome(profile=replace(profile, currency=currency))
     if name == "tz":
         match = resolve_timezone(text)
         if match is None:
             return _fail("fields.tz.unknown")
-        return Outcome(profile=replace(profile, timezone=match.key))
+        moved = replace(profile, timezone=match.key)
+        return Outcome(profile=relocated(profile, moved, region_of_place(text)))
     if name == "days":
         days = parse_weekdays(text)
         if days is None:
@@ -285,7 +374,11 @@ def accept_button(content: Content, name: str, profile: Profile, value: str) -> 
     if name == "region":
         if value not in REGIONS:
             return _fail("fields.region.unknown")
-        return Outcome(profile=replace(profile, region=value))
+        return Outcome(profile=_with_region(profile, value))
+    if name == "currency":
+        if value not in CURRENCIES:
+            return _fail("fields.currency.unknown")
+        return Outcome(profile=replace(profile, currency=value))
     if name == "blen":
         if not value.isdigit() or int(value) not in LENGTH_CHOICES:
             return _fail("fields.blen.unknown")
@@ -309,6 +402,14 @@ def accept_button(content: Content, name: str, profile: Profile, value: str) -> 
         if parsed is not None:
             return _with_schedule(profile, **{TIME_FIELDS[name]: parsed})
     return _fail("fields.time.unknown")
+
+
+def _with_region(profile: Profile, region: str) -> Profile:
+    """The profile with a chosen holiday region; a currency that was the old country's follows."""
+    changed = replace(profile, region=region)
+    if profile.currency == currency_for_country(_country(profile)):
+        changed = replace(changed, currency=currency_for_country(country_of(region)))
+    return changed
 
 
 def _button_time(value: str) -> time | None:
@@ -369,6 +470,16 @@ def notes(
     s = profile.schedule
     related = FIELD_KINDS.get(name, ())
     found: list[str] = []
+    if name == "tz":
+        # Where the rep works decides the holidays and the currency: say what follows from it.
+        found.append(
+            content.text(
+                lang,
+                "fields.tz.locale",
+                region=region_name(content, lang, region_of(profile)),
+                currency=currency_name(content, lang, profile.currency),
+            )
+        )
     off = [kind for kind in related if kind not in s.checkins]
     if off and not setup:
         found.append(content.text(lang, "fields.notes.off", names=kind_names(content, lang, off)))
@@ -427,7 +538,7 @@ def accept_location(profile: Profile, latitude: float, longitude: float) -> Outc
     key = timezone_for_location(latitude, longitude)
     if key is None:
         return _fail("fields.tz.no_location")
-    return Outcome(profile=replace(profile, timezone=key))
+    return Outcome(profile=relocated(profile, replace(profile, timezone=key)))
 
 
 def local_now(profile: Profile, now: datetime) -> str:

@@ -8,6 +8,7 @@ from datetime import datetime
 from telegram import InlineKeyboardMarkup
 
 from bot.coach.activity import METRICS
+from bot.coach.money import DEFAULT_CURRENCY, format_money
 from bot.coach.profile import Profile
 from bot.content import Content
 from bot.handlers.fields import SETTINGS_FIELDS, block_end, display
@@ -32,6 +33,12 @@ def settings_overview(
     ]
     close = [(content.text(lang, "settings.close"), "s:x")]
     return text, inline(buttons, columns=2, extra_rows=[close])
+
+
+def money(content: Content, lang: str, amount: float, profile: Profile | None) -> str:
+    """An amount in the rep's currency, as their language writes it ("1.200 €", "€1,200")."""
+    currency = profile.currency if profile is not None else DEFAULT_CURRENCY
+    return format_money(amount, currency, content.lang(lang))
 
 
 def help_text(content: Content, lang: str) -> str:

@@ -33,6 +33,7 @@ def profile_from_row(row: Row[Any]) -> Profile:
         onboarded=row.onboarded,
         active=row.active,
         region=row.region,
+        currency=row.currency,
     )
 
 
@@ -57,4 +58,5 @@ def profile_values(profile: Profile) -> dict[str, Any]:
         "onboarded": profile.onboarded,
         "active": profile.active,
         "region": profile.region,
+        "currency": profile.currency,
     }

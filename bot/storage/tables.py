@@ -68,6 +68,8 @@ users = Table(
     Column("onboarded", Boolean, nullable=False, default=False),
     # Public holidays come from this region ("DE-BY", "AT"); None: from the timezone's country.
     Column("region", String(10), nullable=True),
+    # ISO 4217 code amounts are shown in; existing rows got their region's (or timezone's).
+    Column("currency", String(3), nullable=False, server_default="EUR"),
     Column("active", Boolean, nullable=False, default=True),
     # Check-ins: the weekly review (weekday 0 = Monday), quiet hours, the midday nudge, and
     # which kinds are on (comma-separated names).

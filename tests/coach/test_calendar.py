@@ -10,13 +10,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.coach.calendar import (
+    _CITY_NAMES,
+    BUTTON_REGIONS,
+    COUNTRIES,
+    REGION_MAX_LEN,
     REGIONS,
     Pause,
     WorkCalendar,
+    country_of,
     day_bounds,
     local_date,
     normalize_region,
     public_holidays,
+    region_of_place,
+    subdivision_names,
 )
 
 BERLIN = "Europe/Berlin"
@@ -389,3 +396,64 @@ def test_public_holidays_never_raises(text: str, years: list[int]) -> None:
 def test_normalize_region_refuses_non_strings() -> None:
     assert normalize_region(None) is None  # type: ignore[arg-type]
     assert normalize_region(42) is None  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("München", "DE-BY"),
+        ("Muenchen", "DE-BY"),
+        ("Munich", "DE-BY"),
+        ("Berlin", "DE-BE"),
+        ("Berlin, Deutschland", "DE-BE"),
+        ("Köln", "DE-NW"),
+        ("Frankfurt am Main", "DE-HE"),
+        ("Augsburg", "DE-BY"),
+        ("Wien", "AT-9"),
+        ("Graz", "AT-6"),
+        ("Zürich", "CH-ZH"),
+        ("Zurich", "CH-ZH"),
+        ("Lugano", "CH-TI"),
+        ("London", "GB-ENG"),
+        ("Edinburgh", "GB-SCT"),
+        ("Dublin", "IE"),
+        ("Amsterdam", "NL"),
+        ("Barcelona", "ES-CT"),
+        ("Mailand", "IT-MI"),
+        ("New York", "US-NY"),
+        ("Frankreich", "FR"),
+        ("Freiburg", None),  # Breisgau or Üechtland: not a guess
+        ("UTC+1", None),
+        ("DE-BY", None),  # a code is no place name
+        ("", None),
+        ("x" * 200, None),
+    ],
+)
+def test_region_of_place(text: str, expected: str | None) -> None:
+    assert region_of_place(text) == expected
+    if expected is not None:
+        assert normalize_region(text) == expected
+
+
+def test_berlin_from_the_city_counts_frauentag() -> None:
+    region = region_of_place("Berlin")
+    assert region is not None
+    assert date(2027, 3, 8) in public_holidays(region, [2027])
+    assert date(2027, 3, 8) not in public_holidays("DE", [2027])
+
+
+def test_every_region_and_city_region_is_known_to_the_holidays_package() -> None:
+    codes = set(REGIONS) | set(_CITY_NAMES)
+    for code in codes:
+        assert normalize_region(code) == code, code
+        assert len(code) <= REGION_MAX_LEN, code
+        assert public_holidays(code, [2026]), code
+    assert set(COUNTRIES) <= set(REGIONS)
+    assert set(BUTTON_REGIONS) <= set(REGIONS)
+
+
+def test_subdivision_names_are_names_not_codes() -> None:
+    assert subdivision_names("US-CA") == ("California",)
+    assert subdivision_names("AT-9") == ("Wien",)
+    assert subdivision_names("DE") == ()
+    assert country_of("CH-ZH") == "CH"

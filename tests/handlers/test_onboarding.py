@@ -295,3 +295,64 @@ async def test_block_lengths_as_reps_type_them(harness: Harness, typed: str) -> 
     profile = await harness.storage.users.get(1013)
     assert profile is not None
     assert profile.schedule.block_minutes == 90
+
+
+@pytest.mark.parametrize(
+    ("lang", "city", "region", "currency", "shown"),
+    [
+        ("de", "München", "DE-BY", "EUR", ("Feiertage: Bayern", "Währung: Euro (€)")),
+        ("de", "Berlin", "DE-BE", "EUR", ("Feiertage: Berlin", "Euro (€)")),
+        ("de", "Wien", "AT-9", "EUR", ("Feiertage: Wien", "Euro (€)")),
+        ("de", "Zürich", "CH-ZH", "CHF", ("Feiertage: Zürich", "Schweizer Franken (CHF)")),
+        ("en", "London", "GB-ENG", "GBP", ("Holidays: England", "British pound (£)")),
+        ("en", "New York", "US-NY", "USD", ("Holidays: New York (United States)", "US dollar")),
+    ],
+)
+async def test_the_city_decides_holidays_and_currency(
+    harness: Harness,
+    lang: str,
+    city: str,
+    region: str,
+    currency: str,
+    shown: tuple[str, ...],
+) -> None:
+    """The city typed at the timezone question also gives the holiday region and currency."""
+    user = harness.user(1301, lang)
+    user.send_command("start")
+    await user.next_message()
+    user.press(f"a:lang:{lang}")
+    await user.next_message()
+    user.send_text(city)
+    confirmation = await user.next_message()
+    for text in shown:
+        assert text in confirmation.text
+    profile = await harness.storage.users.get(1301)
+    assert profile is not None
+    assert (profile.region, profile.currency) == (region, currency)
+
+
+async def test_an_offset_or_an_unknown_country_never_shows_a_code(harness: Harness) -> None:
+    user = harness.user(1302, "de")
+    user.send_command("start")
+    await user.next_message()
+    user.press("a:lang:de")
+    await user.next_message()
+    user.send_text("UTC+5")
+    confirmation = await user.next_message()
+    assert "Etc/GMT" not in confirmation.text
+    assert "UTC+05:00" in confirmation.text
+    await user.next_message()  # the days question
+    user.send_command("cancel")
+    await user.next_message()
+    # A timezone in a country with no region of ours: the country's name in German.
+    user.send_command("settings")
+    await user.next_message()
+    user.press("s:tz")
+    await user.next_message()
+    user.send_text("Dubai")
+    confirmation = await user.next_message()
+    assert "Vereinigte Arabische Emirate" in confirmation.text
+    assert " AE" not in confirmation.text
+    overview = await user.next_message()
+    assert "Feiertage: Vereinigte Arabische Emirate" in overview.text
+    assert "Dirham (AED)" in overview.text

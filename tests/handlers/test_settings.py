@@ -35,9 +35,11 @@ async def test_overview_shows_every_value(harness: Harness) -> None:
         "Ruhezeit: 21:00–07:00",
     ):
         assert expected in overview.text
-    # The fields, the name a team lead sees, and close.
-    assert len(overview.button_labels) == 14
-    assert "Deutschland (bundesweit) (aus deiner Zeitzone)" in overview.text
+    # The fields (the currency among them), the name a team lead sees, and close.
+    assert len(overview.button_labels) == 15
+    assert "Währung: Euro (€)" in overview.text
+    # "Berlin" typed at setup: Berlin's holidays (Frauentag on 8 March), not only Germany's.
+    assert "Feiertage: Berlin\n" in overview.text
     user.press("s:x")
     await user.wait_for(lambda: overview.button_labels == [])
 
@@ -256,3 +258,94 @@ async def test_forged_button_data_changes_nothing(harness: Harness, data: str) -
     answer = await user.wait_for(lambda: user.callback_answer(press["callback_query"]["id"]))
     assert answer.text
     assert await harness.storage.users.get(2007) == before
+
+
+async def test_currency_by_tap_and_by_typing_and_a_wrong_one(harness: Harness) -> None:
+    user = await onboarded(harness, 2051)
+    user.send_command("settings")
+    await user.next_message()
+    user.press("s:currency")
+    question = await user.next_message()
+    assert "Euro (€)" in question.button_labels
+    assert "Schweizer Franken (CHF)" in question.button_labels
+    user.send_text("Kronkorken")
+    refused = await user.next_message()
+    assert "kenne ich nicht als Währung" in refused.text
+    profile = await harness.storage.users.get(2051)
+    assert profile is not None
+    assert profile.currency == "EUR", "nothing stored was lost"
+    user.send_text("Pfund")
+    overview = await user.next_message()
+    assert overview.text.startswith("✓ Währung: Britisches Pfund (£)")
+    assert "💶 Währung: Britisches Pfund (£)" in overview.text
+    user.press("s:currency")
+    await user.next_message()
+    user.press("a:currency:CHF")
+    await user.next_message()
+    profile = await harness.storage.users.get(2051)
+    assert profile is not None
+    assert profile.currency == "CHF"
+    # A chosen currency other than the country's stays when the rep moves.
+    user.press("s:tz")
+    await user.next_message()
+    user.send_text("London")
+    await user.next_message()
+    profile = await harness.storage.users.get(2051)
+    assert profile is not None
+    assert (profile.region, profile.currency) == ("GB-ENG", "CHF")
+
+
+async def test_region_by_city_and_beyond_dach_in_english(harness: Harness) -> None:
+    user = await onboarded(harness, 2052, "en")
+    user.send_command("settings")
+    await user.next_message()
+    user.press("s:region")
+    question = await user.next_message()
+    assert "Bavaria" in question.button_labels
+    assert "United Kingdom (nationwide)" in question.button_labels
+    assert not any(label in {"DE", "GB", "AT"} for label in question.button_labels)
+    user.send_text("Vienna")
+    assert "Holidays: Vienna" in (await user.next_message()).text
+    user.press("s:region")
+    await user.next_message()
+    user.send_text("Barcelona")
+    assert "Holidays: Catalunya (Spain)" in (await user.next_message()).text
+    profile = await harness.storage.users.get(2052)
+    assert profile is not None
+    assert profile.region == "ES-CT"
+
+
+@pytest.mark.parametrize(
+    ("lang", "currency", "typed", "shown"),
+    [
+        ("en", "pounds", "240,000", ("How you get to £240,000", "at £10,000 per deal")),
+        ("de", "Franken", "240.000", ("So kommst du auf 240.000 CHF", "bei 10.000 CHF je")),
+    ],
+)
+async def test_goals_show_money_in_the_reps_currency(
+    harness: Harness, lang: str, currency: str, typed: str, shown: tuple[str, ...]
+) -> None:
+    user = await onboarded(harness, 2054, lang)
+    user.send_command("settings")
+    await user.next_message()
+    user.press("s:currency")
+    await user.next_message()
+    user.send_text(currency)
+    await user.next_message()
+    user.send_command("goals")
+    await user.next_message()
+    user.press("g:m:funnel")
+    await user.next_message()
+    user.press("g:p:year")
+    await user.next_message()
+    user.send_text(typed)
+    await user.next_message()
+    user.send_text(typed.replace("240", "10"))
+    await user.next_message()
+    user.press("g:v:default")
+    await user.next_message()
+    user.press("g:r:keep")
+    math = await user.next_message()
+    for text in shown:
+        assert text in math.text
+    assert "€" not in math.text
