@@ -35,7 +35,7 @@ from bot.handlers.calendars import calendar_for, region_of, today_of
 from bot.handlers.context import Session, with_session
 from bot.handlers.flows import quote
 from bot.handlers.keyboards import inline, main_menu
-from bot.handlers.views import counts_line
+from bot.handlers.views import counts_line, money
 from bot.storage import FlowState
 
 FLOW = "goals"
@@ -245,6 +245,8 @@ async def _compute(s: Session, state: FlowState) -> None:
 def _show(s: Session, name: str, value: object) -> object:
     if name in ("field", "rate") and isinstance(value, str):
         return s.text(f"targets.{name}.{value}")
+    if name in ("revenue", "deal_size") and isinstance(value, int | float):
+        return money(s.deps.content, s.lang, value, s.profile)
     if isinstance(value, float):
         return number(s, value) if value >= 1 else _percent(value)
     if isinstance(value, int):
@@ -256,9 +258,9 @@ def _math(s: Session, goal: Goal, funnel: Funnel, end: date) -> str:
     content = s.deps.content
     return s.text(
         "goals.math",
-        revenue=number(s, goal.revenue),
+        revenue=money(s.deps.content, s.lang, goal.revenue, s.profile),
         period=s.text(f"goals.period_of.{goal.period}", end=full_date(s, end)),
-        deal=number(s, goal.deal_size),
+        deal=money(s.deps.content, s.lang, goal.deal_size, s.profile),
         deals=count(s, "goals.deals", funnel.deals),
         appointments=count(s, "today.count.appointments", funnel.appointments),
         conversations=count(s, "today.count.conversations", funnel.conversations),
