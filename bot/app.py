@@ -18,7 +18,7 @@ from bot.config import Settings
 from bot.content import DEFAULT_PROMPTS, Content
 from bot.handlers.context import DEPS_KEY, Deps, utc_now
 from bot.handlers.ordering import PerChatUpdateProcessor
-from bot.handlers.register import register
+from bot.handlers.register import command_name, register
 from bot.handlers.team_scenarios import load_stored as load_stored_scenarios
 from bot.llm import LanguageModel
 from bot.playbook import (
@@ -256,10 +256,17 @@ async def announce_owner_link(app: App, deps: Deps, settings: Settings) -> str |
 async def set_commands(app: App, content: Content) -> None:
     """Publish the command menu in every language, and in the default one for everybody else."""
     for lang in content.languages:
-        commands = [BotCommand(c, content.text(lang, f"commands.{c}")) for c in COMMANDS]
+        # German reps see the German names (/heute); every name works for everybody.
+        commands = [
+            BotCommand(command_name(c, lang), content.text(lang, f"commands.{c}")) for c in COMMANDS
+        ]
         await app.bot.set_my_commands(commands, language_code=lang)
     default = [
-        BotCommand(c, content.text(content.default_language, f"commands.{c}")) for c in COMMANDS
+        BotCommand(
+            command_name(c, content.default_language),
+            content.text(content.default_language, f"commands.{c}"),
+        )
+        for c in COMMANDS
     ]
     await app.bot.set_my_commands(default, scope=BotCommandScopeDefault())
 

@@ -26,7 +26,9 @@ CODE_PATTERN: Final = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 INVITE_DAYS: Final[tuple[int, ...]] = (1, 7, 30)
 # Commands anyone may use, with or without access: they store nothing about the sender, and
 # the data rights (privacy notice, export, deletion) are everybody's.
-DATA_RIGHTS_COMMANDS: Final = frozenset({"privacy", "datenschutz", "export", "delete"})
+DATA_RIGHTS_COMMANDS: Final = frozenset(
+    {"privacy", "datenschutz", "export", "exportieren", "delete", "loeschen"}
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,6 +46,12 @@ def menu_command(content: Content, text: str) -> str | None:
     for key, command in MENU_COMMANDS.items():
         if label in content.all_languages(key):
             return command
+    # "hilfe", "help" or "?" typed: the rep asks for /help.
+    asked = " ".join(label.casefold().strip(" !.").split())
+    for lang in content.languages:
+        words = content.list(lang, "help.words")
+        if asked and (asked in words or asked.rstrip("?") in words):
+            return "help"
     return None
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Coroutine
+from typing import Any, Final
 
 from telegram import Update
 from telegram.ext import (
@@ -46,6 +47,54 @@ ACCESS_GROUP = -100
 # After the gate, before the commands: a command ends any waiting mode (basic.end_mode).
 MODE_GROUP = -50
 
+# Every command's German names (Telegram allows only a-z, 0-9 and _); the first one is what
+# German reps see in the command menu and in /help. Both names work for everybody.
+GERMAN: Final[dict[str, tuple[str, ...]]] = {
+    "start": (),
+    "privacy": ("datenschutz",),
+    "export": ("exportieren",),
+    "delete": ("loeschen",),
+    "invite": ("einladen",),
+    "invites": ("einladungen",),
+    "reps": ("mitarbeiter",),
+    "team": (),
+    "help": ("hilfe",),
+    "settings": ("einstellungen",),
+    "cancel": ("abbrechen",),
+    "today": ("heute",),
+    "log": ("eintragen",),
+    "goals": ("ziele",),
+    "week": ("woche",),
+    "audit": ("selbstcheck",),
+    "objection": ("einwand",),
+    "practice": ("ueben",),
+    "pitch": ("pitchen", "elevator"),
+    "roleplay": ("rollenspiel",),
+    "playbook": ("leitfaden",),
+    "pause": ("urlaub",),
+    "resume": ("weiter",),
+    "contacts": ("kontakte",),
+    "followups": ("nachfassen",),
+}
+
+
+def command_name(command: str, lang: str) -> str:
+    """The name of a command as a rep of that language sees it in the menu ("heute" for today)."""
+    names = GERMAN.get(command, ()) if lang == "de" else ()
+    return names[0] if names else command
+
+
+def names(command: str) -> list[str]:
+    """A command and all its aliases, as a CommandHandler takes them."""
+    return [command, *GERMAN.get(command, ())]
+
+
+Callback = Callable[[Update, Any], Coroutine[Any, Any, None]]
+
+
+def _command(command: str, callback: Callback) -> CommandHandler[Any, None]:
+    return CommandHandler(names(command), callback, filters=PRIVATE)
+
 
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Add every handler and the error handler to the application."""
@@ -53,45 +102,31 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(TypeHandler(Update, access.gate), group=ACCESS_GROUP)
     app.add_handler(MessageHandler(PRIVATE & filters.COMMAND, basic.end_mode), group=MODE_GROUP)
     # Order matters: commands first, then button presses, then free text, then the catch-alls.
-    app.add_handler(CommandHandler("start", onboarding.start, filters=PRIVATE))
-    app.add_handler(
-        CommandHandler(["privacy", "datenschutz"], privacy.privacy_command, filters=PRIVATE)
-    )
-    app.add_handler(CommandHandler("export", privacy.export_command, filters=PRIVATE))
-    app.add_handler(CommandHandler("delete", privacy.delete_command, filters=PRIVATE))
-    app.add_handler(CommandHandler("invite", access.invite_command, filters=PRIVATE))
-    app.add_handler(CommandHandler("invites", access.invites_command, filters=PRIVATE))
-    app.add_handler(CommandHandler("reps", access.reps_command, filters=PRIVATE))
-    app.add_handler(CommandHandler("team", team.team_command, filters=PRIVATE))
-    app.add_handler(CommandHandler("help", basic.help_command, filters=PRIVATE))
-    app.add_handler(CommandHandler("settings", settings.show, filters=PRIVATE))
-    app.add_handler(CommandHandler("cancel", onboarding.cancel, filters=PRIVATE))
-    app.add_handler(CommandHandler("today", today.today_command, filters=PRIVATE))
-    app.add_handler(CommandHandler("log", today.log_command, filters=PRIVATE))
-    app.add_handler(CommandHandler("goals", goals.goals_command, filters=PRIVATE))
-    app.add_handler(CommandHandler("week", week.week_command, filters=PRIVATE))
-    app.add_handler(CommandHandler("audit", audit.audit_command, filters=PRIVATE))
-    app.add_handler(
-        CommandHandler(["objection", "einwand"], objections.objection_command, filters=PRIVATE)
-    )
-    app.add_handler(
-        CommandHandler(["practice", "ueben"], practice.practice_command, filters=PRIVATE)
-    )
-    app.add_handler(
-        CommandHandler(["pitch", "pitchen", "elevator"], pitch.pitch_command, filters=PRIVATE)
-    )
-    app.add_handler(
-        CommandHandler(["roleplay", "rollenspiel"], roleplay.roleplay_command, filters=PRIVATE)
-    )
-    app.add_handler(CommandHandler("playbook", playbook_editor.playbook_command, filters=PRIVATE))
-    app.add_handler(CommandHandler("pause", checkins.pause_command, filters=PRIVATE))
-    app.add_handler(CommandHandler("resume", checkins.resume_command, filters=PRIVATE))
-    app.add_handler(
-        CommandHandler(["contacts", "kontakte"], contacts.contacts_command, filters=PRIVATE)
-    )
-    app.add_handler(
-        CommandHandler(["followups", "nachfassen"], followups.followups_command, filters=PRIVATE)
-    )
+    app.add_handler(_command("start", onboarding.start))
+    app.add_handler(_command("privacy", privacy.privacy_command))
+    app.add_handler(_command("export", privacy.export_command))
+    app.add_handler(_command("delete", privacy.delete_command))
+    app.add_handler(_command("invite", access.invite_command))
+    app.add_handler(_command("invites", access.invites_command))
+    app.add_handler(_command("reps", access.reps_command))
+    app.add_handler(_command("team", team.team_command))
+    app.add_handler(_command("help", basic.help_command))
+    app.add_handler(_command("settings", settings.show))
+    app.add_handler(_command("cancel", onboarding.cancel))
+    app.add_handler(_command("today", today.today_command))
+    app.add_handler(_command("log", today.log_command))
+    app.add_handler(_command("goals", goals.goals_command))
+    app.add_handler(_command("week", week.week_command))
+    app.add_handler(_command("audit", audit.audit_command))
+    app.add_handler(_command("objection", objections.objection_command))
+    app.add_handler(_command("practice", practice.practice_command))
+    app.add_handler(_command("pitch", pitch.pitch_command))
+    app.add_handler(_command("roleplay", roleplay.roleplay_command))
+    app.add_handler(_command("playbook", playbook_editor.playbook_command))
+    app.add_handler(_command("pause", checkins.pause_command))
+    app.add_handler(_command("resume", checkins.resume_command))
+    app.add_handler(_command("contacts", contacts.contacts_command))
+    app.add_handler(_command("followups", followups.followups_command))
 
     app.add_handler(CallbackQueryHandler(flows.on_answer_button, pattern=r"^a:"))
     app.add_handler(CallbackQueryHandler(flows.on_day_button, pattern=r"^d:"))

@@ -224,7 +224,7 @@ async def _at_morning(harness: Harness, user_id: int, lang: str) -> SandboxUser:
 @pytest.mark.parametrize(
     ("lang", "typed", "warning", "hint"),
     [
-        ("de", "6:30", "⚠️ In deiner Ruhezeit (21:00–07:00) liegt: Morgen-Impuls", "/settings"),
+        ("de", "6:30", "⚠️ In deiner Ruhezeit (21:00–07:00) liegt: Morgen-Impuls", "/einstellungen"),
         ("en", "6:30am", "⚠️ Inside your quiet hours (21:00–07:00): Morning kick-off", "/settings"),
     ],
 )
