@@ -401,7 +401,7 @@ async def test_week_shows_the_follow_up_figures(harness: Harness) -> None:
     caption = str(week.data.get("caption", ""))
     assert "🤝 Nachfassen" in caption
     # Three, one and one attempts up to the first conversation (a won deal is one too).
-    assert "im Schnitt 1,7 Versuche (erreicht: 3)" in caption
+    assert "Versuche bis zum ersten Gespräch: im Schnitt 1,7 (erreicht: 3)" in caption
     assert "Nach weniger als 3 Versuchen aufgegeben: 100 % (1 von 1)" in caption
     assert "Offene Nachbetreuungen: 3" in caption
 

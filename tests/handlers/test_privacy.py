@@ -204,7 +204,7 @@ async def test_export_matches_what_is_stored(harness: Harness) -> None:
     assert data["tables"]["members"][0]["role"] == "rep"
     assert tables["members"][0]["disabled_at"] == ""
     caption = (await user.wait_for(lambda: user.messages[-2])).data["caption"]
-    assert f"({stored.count} Einträge)" in caption
+    assert f"(Einträge: {stored.count})" in caption
 
 
 async def test_export_of_a_disabled_rep_still_works(harness: Harness) -> None:

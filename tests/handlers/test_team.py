@@ -41,9 +41,9 @@ async def test_valid_upload_ranks_first_and_survives_a_restart(harness: Harness)
     await make_admin(harness)
     admin = await onboarded(harness, ADMIN)
     admin.send_command("playbook")
-    assert "Aktiv: 0 eigene Einträge" in (await admin.next_message()).text
+    assert "Eigene Einträge aktiv: 0" in (await admin.next_message()).text
     admin.send_document(VALID.encode(), "team.yaml", "application/x-yaml")
-    assert "1 Einträge" in (await admin.next_message()).text
+    assert "Einträge: 1" in (await admin.next_message()).text
     await harness.restart()
     rep = await onboarded(harness, 9002)
     rep.send_text("Blitzblank ist viel günstiger")

@@ -86,7 +86,7 @@ async def test_an_admin_adds_an_entry_and_a_lookup_finds_it_first(harness: Harne
     admin.press("💾 Speichern")
     saved = await admin.next_message()
     assert "Gespeichert" in saved.text
-    assert "1 eigene Einträge" in saved.text
+    assert "eigene Einträge: 1" in saved.text
     assert await step_state(harness) is None
     stored = parse_team_playbook((await harness.storage.team_playbooks.all())["de"], "de")
     assert isinstance(stored, Playbook)
@@ -142,7 +142,7 @@ async def test_editing_a_field_of_a_team_entry(harness: Harness) -> None:
     admin.send_document(VALID.encode(), "team.yaml")
     await admin.next_message()
     admin.send_command("playbook")
-    assert "Aktiv: 1 eigene Einträge" in (await admin.next_message()).text
+    assert "Eigene Einträge aktiv: 1" in (await admin.next_message()).text
     admin.press("✏️ Eintrag bearbeiten")
     await admin.next_message()
     admin.press("pb:l:de")
@@ -168,7 +168,7 @@ async def test_editing_a_field_of_a_team_entry(harness: Harness) -> None:
     admin.send_text("Blitzblank schlechtmachen oder sofort Rabatt anbieten.")
     await admin.next_message()
     admin.press("💾 Speichern")
-    assert "1 eigene Einträge" in (await admin.next_message()).text
+    assert "eigene Einträge: 1" in (await admin.next_message()).text
 
     stored = parse_team_playbook((await harness.storage.team_playbooks.all())["de"], "de")
     assert isinstance(stored, Playbook)

@@ -129,7 +129,7 @@ async def test_retaking_the_audit_shows_the_change(harness: Harness) -> None:
             await user.next_message()
         user.press("Later")
         assert "/audit" in (await user.next_message()).text
-    final = [m for m in user.messages if "Compared with last time" in m.text]
+    final = [m for m in user.messages if "Points compared with last time" in m.text]
     assert final, "the second result compares with the first"
     assert "(+" in final[-1].text
 
