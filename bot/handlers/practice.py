@@ -28,6 +28,7 @@ from bot.handlers.calendars import calendar_for, today_of
 from bot.handlers.context import Session, with_session
 from bot.handlers.flows import quote
 from bot.handlers.keyboards import inline, main_menu
+from bot.handlers.team import focus_suggestion
 from bot.storage import FlowState
 
 FLOW = "drill"
@@ -44,6 +45,9 @@ async def _pick(s: Session, prefer: str | None = None) -> Entry:
     """The entry to drill: the one asked for, else the most overdue weak one, else a new one."""
     assert s.profile is not None
     playbook = s.deps.playbooks[s.lang]
+    if prefer is None:
+        # The team lead's focus of the week comes first, until the rep has drilled it.
+        prefer = await focus_suggestion(s, "objection")
     if prefer is not None and (entry := s.deps.find_entry(s.lang, prefer)):
         return entry
     stats = await s.deps.storage.drills.stats(s.user_id)

@@ -15,6 +15,7 @@ from bot.coach.roleplay.progress import SUGGEST_LOOKBACK, practice_week, suggest
 from bot.handlers.calendars import calendar_for, today_of
 from bot.handlers.context import Session
 from bot.handlers.keyboards import inline
+from bot.handlers.team import focus_suggestion
 
 DUE_KIND: Final = "roleplay"
 DUE_REF: Final = "next"
@@ -67,7 +68,11 @@ async def _recent(s: Session, now: datetime) -> str | None:
 
 
 async def next_scenario(s: Session) -> Scenario | None:
-    """The scenario to practise next (the weakest of the recent calls), or None."""
+    """The scenario to practise next: the team's focus of the week until practised, else the
+    weakest of the recent calls; or None."""
+    focus = await focus_suggestion(s, "scenario")
+    if focus is not None and (scenario := scenario_of(s, focus)) is not None:
+        return scenario
     found = await _recent(s, s.deps.clock())
     return scenario_of(s, found) if found is not None else None
 

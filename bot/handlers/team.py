@@ -653,3 +653,18 @@ async def nudge(s: Session, team: Team) -> str:
 def nudge_message(s: Session) -> Outgoing:
     """The nudge for a rep, when the scheduler retries one a crash left unconfirmed."""
     return Outgoing(s.chat_id, s.text("lead.nudge.message"))
+
+
+async def focus_suggestion(s: Session, kind: str) -> str | None:
+    """The focus ref of the rep's team this week when it is of `kind` ("objection" or
+    "scenario") and the rep has not practised it yet this week: their practice suggestion."""
+    if s.profile is None:
+        return None
+    focus = await rep_focus(s)
+    if focus is None or focus.kind != kind or not focus.ref:
+        return None
+    start = datetime.combine(focus.week, time(0), tzinfo=ZoneInfo(s.profile.timezone))
+    practised = await s.deps.storage.team_stats.practised(
+        [s.user_id], kind, focus.ref, start.astimezone(UTC)
+    )
+    return None if s.user_id in practised else focus.ref

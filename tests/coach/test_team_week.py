@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import itertools
-from datetime import date, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
+from bot.coach.checkins import digest_due
 from bot.coach.team_week import (
     RepDay,
     RepInput,
@@ -67,7 +68,6 @@ def rep(
         overdue=user_id % 2,
         focus_done=focus,
     )
-
 
 
 # --- one rep's figures --------------------------------------------------------------------
@@ -284,3 +284,45 @@ def test_day_sums_for_the_chart_only_with_a_visible_total() -> None:
     assert view.days[-1].actual["dials"] == 3
     assert view.days[-1].target["dials"] == 3  # today: only as far as done
     assert team_week(team(), reps[:2], WEEK).days == ()
+
+
+# --- when the weekly digest is due (bot.coach.checkins.digest_due) --------------------------
+
+
+@pytest.mark.parametrize(
+    ("now", "expected"),
+    [
+        # Friday 27 November 2026 in Berlin (UTC+1): 15:00 local is 14:00 UTC.
+        (datetime(2026, 11, 27, 13, 59, tzinfo=UTC), None),
+        (datetime(2026, 11, 27, 14, 0, tzinfo=UTC), date(2026, 11, 27)),
+        (datetime(2026, 11, 27, 22, 59, tzinfo=UTC), date(2026, 11, 27)),
+        # Saturday 00:00 in Berlin: the day is over, nothing is due any more.
+        (datetime(2026, 11, 27, 23, 0, tzinfo=UTC), None),
+        (datetime(2026, 11, 26, 14, 30, tzinfo=UTC), None),  # Thursday
+    ],
+)
+def test_digest_due_on_the_leads_day_from_their_time(now: datetime, expected: date | None) -> None:
+    assert digest_due(now, 4, time(15, 0), "Europe/Berlin") == expected
+
+
+def test_digest_due_in_the_leads_own_timezone() -> None:
+    # 15:00 in New York on Friday is 20:00 UTC; at 14:30 UTC it is not yet due there.
+    now = datetime(2026, 11, 27, 14, 30, tzinfo=UTC)
+    assert digest_due(now, 4, time(15, 0), "America/New_York") is None
+    assert digest_due(now + timedelta(hours=6), 4, time(15), "America/New_York") == TODAY
+    # Monday 08:00 in Tokyo is Sunday 23:00 UTC.
+    sunday = datetime(2026, 11, 29, 23, 0, tzinfo=UTC)
+    assert digest_due(sunday, 0, time(8, 0), "Asia/Tokyo") == date(2026, 11, 30)
+    with pytest.raises(ValueError, match="aware"):
+        digest_due(datetime(2026, 11, 27, 15, 0), 4, time(15), "UTC")
+
+
+def test_team_chart_draws_the_team_days() -> None:
+    from bot.charts import ChartLabels, team_chart
+
+    view = team_week(team(), [rep(1), rep(2), rep(3)], WEEK)
+    labels = ChartLabels("Team Nord 🚀 $5", {"dials": "Anrufe"}, "Geschafft", "Ziel")
+    png = team_chart(view.days, labels)
+    assert png.startswith(b"\x89PNG")
+    assert team_chart(view.days, labels) == png
+    assert team_chart((), labels).startswith(b"\x89PNG")

@@ -192,7 +192,8 @@ async def test_the_focus_reaches_the_morning_ping_and_the_lead_sees_who_practise
     await lead.wait_for(lambda: "Was soll diese Woche im Fokus stehen?" in view.text)
     lead.press(f"tm:fk:{team.id}:objection", message=view)
     await lead.wait_for(lambda: "Welcher Einwand?" in view.text)
-    data = view.buttons[0]["callback_data"]
+    # Not the first one: /ueben would start with that one anyway.
+    data = view.buttons[2]["callback_data"]
     entry_id = data.split(":")[4]
     lead.press(data, message=view)
     confirmation = await lead.next_message()
@@ -207,6 +208,14 @@ async def test_the_focus_reaches_the_morning_ping_and_the_lead_sees_who_practise
         lambda: next((m for m in reps[0].messages if "Fokus der Woche im Team" in m.text), None)
     )
     assert "üben mit /ueben" in morning.text
+    # /ueben suggests the focus objection first.
+    deps = harness.app.bot_data["deps"] if harness.app else None
+    entry = deps.find_entry("de", entry_id) if deps else None
+    assert entry is not None
+    reps[0].mark_read()
+    reps[0].send_command("practice")
+    drill = await reps[0].next_message()
+    assert entry.phrasings[0] in drill.text
     # One rep drills it: the lead sees how many (totals only: no name).
     await harness.storage.drills.record(7_400_052, entry_id, 0.5, TODAY, 3, harness.clock.now)
     view = await team_view(lead)
