@@ -96,7 +96,8 @@ def _card_text(s: Session, entry: Entry, lang: str) -> str:
 
 async def show_objection_help(s: Session) -> None:
     """How to look up an objection, with the categories to browse."""
-    await s.say("objection.usage", _categories_markup(s))
+    # The inline tip names this bot as the rep types it ("@SalesCoachBot zu teuer").
+    await s.say("objection.usage", _categories_markup(s), bot=s.bot.username)
 
 
 @with_session

@@ -108,3 +108,16 @@ async def test_help_typed_is_understood(harness: Harness, lang: str, typed: str)
     user.send_text(typed)
     reply = await user.next_message()
     assert ("Dein Vertriebscoach" if lang == "de" else "Your sales coach") in reply.text
+
+
+@pytest.mark.parametrize(("lang", "command"), [("de", "einwand"), ("en", "objection")])
+async def test_inline_tip_names_the_bots_real_username(
+    harness: Harness, lang: str, command: str
+) -> None:
+    user = await onboarded(harness, 2303, lang)
+    user.send_command(command)
+    usage = await user.next_message()
+    assert harness.app is not None
+    assert f"@{harness.app.bot.username} " in usage.text
+    assert "Botname" not in usage.text
+    assert "botname" not in usage.text
