@@ -13,7 +13,7 @@ from bot.coach.profile import Profile, Schedule
 from bot.coach.targets import DailyTargets
 from bot.coach.teams import PER_REP, Team
 from bot.sandbox import SandboxMessage, SandboxUser
-from bot.storage.checkins import SENT
+from bot.storage.checkins import SENT, DeliveryKey
 from bot.storage.tables import deliveries
 from tests.handlers.conftest import Harness, onboarded
 from tests.handlers.test_team_admin import LEAD, MONDAY, lead_team, start_lead, tick
@@ -243,6 +243,9 @@ async def test_the_digest_goes_out_once_at_the_leads_local_time(harness: Harness
     assert digest.data.get("photo")
     assert digest.text.splitlines()[1].startswith(("✅", "🟡", "🔴"))
     assert "R0" not in digest.text
+    # Nothing logged this week, three days the week before: the trend says so.
+    assert "📉 Anrufe zur Vorwoche: −100 %" in digest.text
+    assert "Noch kein Fokus für diese Woche" in digest.text
     # A restart and more ticks the same afternoon: no second digest.
     await harness.restart()
     harness.clock.now = datetime(2026, 11, 27, 14, 20, tzinfo=UTC)
@@ -268,4 +271,28 @@ async def test_the_team_goal_bar_in_today_from_three_others(harness: Harness) ->
     rep.send_command("today")
     card = await rep.next_message()
     assert "👥 Teamziel Anrufe: ▱▱▱▱▱▱▱▱▱▱ 21 von 400" in card.text
+    assert lead.messages
+
+
+async def test_a_nudge_a_crash_left_unconfirmed_is_sent_by_the_tick_only_without_numbers(
+    harness: Harness,
+) -> None:
+    lead = await start_lead(harness)
+    team = await lead_team(harness)
+    idle = await add_rep(harness, team, 7_400_091, "Anna", 20)
+    busy = await add_rep(harness, team, 7_400_092, "Ben", 20)
+    await add_rep(harness, team, 7_400_093, "Cem", 20)
+    store = harness.storage.checkins
+    keys = [DeliveryKey(user_id, "team_nudge", "", TODAY) for user_id in (7_400_091, 7_400_092)]
+    # Claimed ten minutes ago and never confirmed: the process died while sending.
+    assert len(await store.claim(keys, harness.clock.now - timedelta(minutes=10))) == 2
+    await harness.storage.activity.change(
+        7_400_092, TODAY, Counts(3, 0, 0, 0), source="text", now=harness.clock.now, target_dials=20
+    )
+    await tick(harness)
+    message = await idle.wait_for(
+        lambda: next((m for m in idle.messages if "Kurze Erinnerung" in m.text), None)
+    )
+    assert message.text.startswith("👋 Kurze Erinnerung aus deinem Team")
+    assert not [m for m in busy.messages if "Erinnerung" in m.text]
     assert lead.messages
