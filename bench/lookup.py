@@ -6,11 +6,13 @@ times, timing each lookup on its own.
 
     python -m bench.lookup                       # 500 entries, 20 rounds
     python -m bench.lookup --entries 1000 --rounds 5
-    python -m bench.lookup --final               # also the holdout's final set (measure once)
+    python -m bench.lookup --final               # also the final holdout (measure once)
 
-Accuracy is printed for the tuned set (tests/data/objection_phrasings.yaml), the holdout's dev
-set and, with --final, its final set (tests/data/objection_holdout.yaml), each looked up as the
-bot does: in the rep's profile language and the customer's (bot.coach.objections.match_languages).
+Accuracy is printed for the tuned set and its older holdout (tests/data/objection_phrasings.yaml),
+the independent dev and dev2 sets (tests/data/objection_holdout.yaml; dev2 was the first "final",
+seen since) and, with --final, the final holdout (tests/data/objection_holdout_final.yaml), each
+looked up as the bot does: in the rep's profile language and the customer's
+(bot.coach.objections.match_languages).
 
 Synthetic entries mix words of the real playbooks with made-up words, so the index has the
 long posting lists of common words a real team playbook would have, and typo lookups search
@@ -36,6 +38,7 @@ from bot.playbook import load_playbooks
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 LABELLED = DATA / "objection_phrasings.yaml"
 HOLDOUT = DATA / "objection_holdout.yaml"
+FINAL = DATA / "objection_holdout_final.yaml"
 LANGS = ("de", "en")
 _SYLLABLES = ("ka", "lo", "mi", "ter", "sun", "ber", "ix", "ra", "vo", "len", "sch", "au", "el")
 
@@ -142,13 +145,20 @@ def top_k(matchers: Mapping[str, Matcher], items: Sequence[Item]) -> tuple[float
 
 
 def print_accuracy(books: Mapping[str, Playbook], *, final: bool) -> None:
-    """The accuracy table: tuned, dev and (with `final`) final, per language and overall."""
+    """The accuracy table: tuned, older holdout, dev, dev2 and (with `final`) the final holdout,
+    per language and overall."""
     data: dict[str, Any] = yaml.safe_load(LABELLED.read_text(encoding="utf-8"))
     holdout: dict[str, Any] = yaml.safe_load(HOLDOUT.read_text(encoding="utf-8"))
     matchers = {lang: Matcher(books[lang].entries) for lang in LANGS}
-    sets = [("tuned", tuned_items(data)), ("dev", holdout_items(holdout["dev"]))]
+    sets = [
+        ("tuned", tuned_items({lang: data[lang] for lang in LANGS})),
+        ("older", tuned_items(data["holdout"])),
+        ("dev", holdout_items(holdout["dev"])),
+        ("dev2", holdout_items(holdout["dev2"])),
+    ]
     if final:
-        sets.append(("final", holdout_items(holdout["final"])))
+        rows: dict[str, Any] = yaml.safe_load(FINAL.read_text(encoding="utf-8"))
+        sets.append(("final", holdout_items(rows["final"])))
     print("accuracy with the real playbook (top-1 / top-3, n):")
     print(f"    {'set':6} {'de':>22} {'en':>22} {'all':>22} {'other profile':>22}")
     for name, items in sets:
@@ -194,7 +204,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         texts = [t for texts in data[lang].values() for t in texts]
         texts += [t for texts in data["holdout"][lang].values() for t in texts]
         texts += data["off_topic"][lang]
-        texts += [row["text"] for row in holdout["dev"] if row["lang"] == lang]
+        texts += [
+            row["text"] for key in ("dev", "dev2") for row in holdout[key] if row["lang"] == lang
+        ]
         for text in texts[:20]:
             match_languages(bigs, text, lang)  # warm-up: first calls pay for imports and caches
         # As the bot looks up: the rep's language and the customer's, both big playbooks.

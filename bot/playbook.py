@@ -28,7 +28,7 @@ from pydantic import (
 
 from bot.coach._text import fold
 from bot.coach.drill import Rubric
-from bot.coach.objections import Category, Entry, Playbook
+from bot.coach.objections import Category, Concept, Entry, Playbook
 from bot.coach.pitch import PitchRubric
 from bot.content import DEFAULT_PROMPTS, ContentError, read_yaml
 
@@ -69,12 +69,16 @@ class _EntryModel(BaseModel):
     replies: Annotated[list[Reply], Field(min_length=2, max_length=5)]
     ask_back: Question
     avoid: Note
+    # Names of the file's concepts (see Concept) the objection is made of.
+    concepts: Annotated[list[Id], Field(max_length=10)] = []
 
 
 class _PlaybookModel(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
     entries: Annotated[list[_EntryModel], Field(min_length=1, max_length=MAX_TEAM_ENTRIES)]
+    # Concept name -> the words customers use for it.
+    concepts: dict[Id, Annotated[list[Keyword], Field(min_length=1, max_length=300)]] = {}
 
 
 class _WordList(BaseModel):
@@ -176,7 +180,13 @@ def rendered_length(entry: Entry) -> int:
     return sum(len(html.escape(text, quote=False)) + 1 for text in texts)
 
 
-def _to_entry(model: _EntryModel, *, team: bool) -> Entry:
+def _to_entry(
+    model: _EntryModel, *, team: bool, lexicon: Mapping[str, Sequence[str]] | None = None
+) -> Entry:
+    lexicon = lexicon or {}
+    concepts = tuple(
+        Concept(name, tuple(lexicon[name])) for name in model.concepts if name in lexicon
+    )
     return Entry(
         id=model.id,
         category=model.category,
@@ -188,6 +198,7 @@ def _to_entry(model: _EntryModel, *, team: bool) -> Entry:
         ask_back=model.ask_back,
         avoid=model.avoid,
         team=team,
+        concepts=concepts,
     )
 
 
@@ -235,8 +246,10 @@ def _validate(data: Any, lang: str, *, team: bool) -> Playbook | tuple[Problem, 
         return tuple(problems)[:MAX_PROBLEMS]
     found: list[Problem] = []
     seen: set[str] = set()
-    entries = tuple(_to_entry(entry, team=team) for entry in model.entries)
-    for number, entry in enumerate(entries, start=1):
+    entries = tuple(_to_entry(entry, team=team, lexicon=model.concepts) for entry in model.entries)
+    for number, (entry, raw) in enumerate(zip(entries, model.entries, strict=True), start=1):
+        if any(name not in model.concepts for name in raw.concepts):
+            found.append(Problem(KEY_INVALID, number, entry.id, "concepts"))
         if entry.id in seen:
             found.append(Problem(KEY_DUPLICATE_ID, number, entry.id, "id"))
         seen.add(entry.id)

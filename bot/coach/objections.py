@@ -29,12 +29,27 @@ CATEGORIES: Final[tuple[str, ...]] = get_args(Category)
 
 # Below this score `match` reports nothing: the bot says so and offers the categories instead.
 NO_MATCH_BELOW: Final = 42.0
+# The best entry may be this much weaker when the text says one of its concepts.
+CONCEPT_MATCH_BELOW: Final = 30.0
 # A team's own answer wins a tie or near-tie against the built-in playbook.
 TEAM_BOOST: Final = 4.0
 # Below this score an entry is not offered even as one of the next candidates.
 CANDIDATE_FLOOR: Final = 20.0
 # Longer texts are cut: an objection fits in a sentence, and this bounds the work per lookup.
 MAX_INPUT_CHARS: Final = 300
+
+
+@dataclass(frozen=True, slots=True)
+class Concept:
+    """One idea and the many words customers use for it: price ~ teuer, Kohle, kostet, Budget.
+
+    A word is a whole word, the start of one (a stem, or a compound's first part: "preis" in
+    "Preisvorstellung") or the end of one ("händler" in "Großhändler"); a group of words
+    ("um die ohren") matches in order, "*" stands for up to three words between ("kein * nötig").
+    """
+
+    name: str
+    words: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +66,8 @@ class Entry:
     ask_back: str
     avoid: str
     team: bool = False
+    # The ideas the objection is made of; entries sharing one are told apart by their words.
+    concepts: tuple[Concept, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +189,11 @@ _VARIANTS: Final = {
     **dict.fromkeys(("ick",), "ich"),
     **dict.fromkeys(("jetze",), "jetzt"),
     **dict.fromkeys(("kunnt",), "kommt"),
+    **dict.fromkeys(("dua", "duan", "doa"), "tun"),
+    **dict.fromkeys(("wia",), "wie"),
+    **dict.fromkeys(("guad", "guat", "guet"), "gut"),
+    **dict.fromkeys(("guadn", "guatn", "guete"), "guten"),
+    **dict.fromkeys(("schaun", "schauns"), "schauen"),
     **dict.fromkeys(("nah", "nope", "naw", "nay"), "no"),
     **dict.fromkeys(("zero", "none"), "no"),
     **dict.fromkeys(("u", "ya"), "you"),
@@ -205,11 +227,26 @@ _TRAILING_FRAME: Final = re.compile(
 )
 
 
+# Bavarian and Austrian speech drops the "e" of "ge-" and "-en": "gsagt", "überlegn", "ruafn".
+_CLIPPED_GE: Final = re.compile(r"^g(?=[bdfhkmpstwz][aeiouy])")
+_CLIPPED_EN: Final = re.compile(r"(?<=[a-z][bdfgkpstz])n$")
+_MIN_CLIPPED_WORD: Final = 5
+
+
+def _standard(word: str) -> str:
+    """A spoken or dialect spelling as the standard word, where it is one we know."""
+    if word in _VARIANTS:
+        return _VARIANTS[word]
+    if len(word) >= _MIN_CLIPPED_WORD:
+        word = _CLIPPED_EN.sub("en", _CLIPPED_GE.sub("ge", word))
+    return word
+
+
 def normalize(text: str, *, frames: bool = True) -> str:
     """Fold a text down to lower-case ASCII words; by default without the question's frame."""
     text = _CLIPPED.sub(lambda m: _CLIPPED_WORDS[m.group(1).casefold()], text[:MAX_INPUT_CHARS])
     folded = fold(_APOSTROPHES.sub("", text))
-    words = " ".join(_VARIANTS.get(word, word) for word in _NON_WORD.sub(" ", folded).split())
+    words = " ".join(_standard(word) for word in _NON_WORD.sub(" ", folded).split())
     if frames:
         words = _FRAME.sub("", _TRAILING_FRAME.sub("", words), count=1).strip()
     return words
@@ -288,6 +325,13 @@ _TYPO_SIM: Final = 0.9
 _SURE_SIM: Final = 0.9
 # A keyword's word counts as present from this similarity on.
 _KEYWORD_SIM: Final = 0.75
+# A word of a concept's lexicon stands for the concept this surely; its start or end matches
+# from this length on (shorter ones only whole: "geld" ~ "Geldfrage", but "zeit" stays "zeit").
+_CONCEPT_SIM: Final = 0.95
+_SPECIFIC_CONCEPT: Final = 2
+_MIN_CONCEPT_PART: Final = 4
+_MIN_COMPOUND_HEAD: Final = 3
+_CONCEPT_GAP: Final = r"(?: \w+){0,3}"
 # Bounds the work per lookup whatever the rep pastes.
 _MAX_WORDS: Final = 30
 _MAX_TYPO_LOOKUPS: Final = 10
@@ -313,6 +357,19 @@ def _stem(word: str) -> str:
         else:
             break
     return word
+
+
+def _phrase_pattern(words: list[str]) -> re.Pattern[str]:
+    """A concept's word group as a pattern over normalized text: a word of four letters or more
+    also matches its longer forms ("kuemmer" ~ "kuemmert"), "*" is a gap of up to three words."""
+    parts: list[str] = []
+    for word in words:
+        if word == "*":
+            parts.append(_CONCEPT_GAP)
+        else:
+            tail = r"\w*" if len(word) >= _MIN_CONCEPT_PART else ""
+            parts.append((" " if parts else "") + re.escape(word) + tail)
+    return re.compile(r"\b" + "".join(parts) + r"\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -355,6 +412,37 @@ class Matcher:
                     self._one_word_keywords[index].update(content)
                 fillers = tuple(s for s in stems if s in _FILLER)
                 self._keywords[index].append(_Keyword(content, fillers))
+        self._concept_terms: set[int] = set()
+        self._concept_words: dict[str, set[int]] = defaultdict(set)
+        self._concept_parts: dict[str, set[int]] = defaultdict(set)
+        phrases: dict[str, set[int]] = defaultdict(set)
+        for index, entry in enumerate(self._entries):
+            for concept in entry.concepts:
+                # A concept is a term of its own, shared by the entries made of it, and worth
+                # as much to each as a one-word keyword.
+                term_id = self._term("~" + concept.name, index)
+                self._concept_terms.add(term_id)
+                self._one_word_keywords[index].add(term_id)
+                self._keywords[index].append(_Keyword((term_id,), ()))
+                for item in concept.words:
+                    words = [
+                        "*" if w == "*" else normalize(w, frames=False)
+                        for w in item.replace("*", " * ").split()
+                    ]
+                    words = [w for w in words if w]
+                    if len(words) == 1 and words[0] != "*":
+                        self._concept_words[words[0]].add(term_id)
+                        if len(words[0]) >= _MIN_CONCEPT_PART:
+                            self._concept_parts[words[0]].add(term_id)
+                    elif words:
+                        phrases[" ".join(words)].add(term_id)
+        # Word groups by their first word, so a lookup tries only those the text can start.
+        self._concept_phrases: dict[str, list[tuple[re.Pattern[str], frozenset[int]]]] = (
+            defaultdict(list)
+        )
+        for group, ids in phrases.items():
+            words = group.split()
+            self._concept_phrases[words[0]].append((_phrase_pattern(words), frozenset(ids)))
         rarest = math.log(1 + max(len(self._entries), 1))
         self._idf = [math.log(1 + len(self._entries) / len(e)) for e in self._term_entries]
         self._unknown_idf = _UNKNOWN_IDF_SHARE * rarest
@@ -406,12 +494,15 @@ class Matcher:
         tokens = normalize(text).split()[:_MAX_WORDS]
         if not tokens:
             return []
-        ranked = sorted(self._scores(tokens).items(), key=lambda item: (-item[1], item[0]))
+        scores, conceived = self._scores(tokens)
+        ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
         result: list[Match] = []
         seen: set[str] = set()
         for index, score in ranked:
             # The best must be convincing; the runners-up only plausible (they become buttons).
-            floor = CANDIDATE_FLOOR if result else NO_MATCH_BELOW
+            # An entry whose idea the text says in other words needs less ("Laufzeit bis 2027").
+            best_floor = CONCEPT_MATCH_BELOW if index in conceived else NO_MATCH_BELOW
+            floor = CANDIDATE_FLOOR if result else best_floor
             if score < floor or len(result) == limit:
                 break
             entry = self._entries[index]
@@ -421,11 +512,20 @@ class Matcher:
                 result.append(Match(entry, round(score, 1)))
         return result
 
-    def _scores(self, tokens: list[str]) -> dict[int, float]:
-        """Score every entry the text has any evidence for."""
+    def _scores(self, tokens: list[str]) -> tuple[dict[int, float], set[int]]:
+        """Score every entry the text has any evidence for; and the entries whose concepts the
+        text says."""
         matched, text_weight = self._read(tokens)
         if not matched:
-            return {}
+            return {}, set()
+        # Only a concept few entries share is specific enough to lower the bar ("anrufen" is
+        # said in four objections).
+        conceived = {
+            entry
+            for term_id in matched.keys() & self._concept_terms
+            if len(self._term_entries[term_id]) <= _SPECIFIC_CONCEPT
+            for entry in self._term_entries[term_id]
+        }
         # Each word of the text counts once per entry, with its best term there, both plainly
         # and as strength, where a one-word keyword counts more than an ordinary word.
         best: dict[tuple[int, str], tuple[float, float]] = {}
@@ -482,18 +582,61 @@ class Matcher:
         for entry in range(self._team_count):
             if entry in scores:
                 scores[entry] = min(100.0, scores[entry] + TEAM_BOOST)
-        return scores
+        return scores, conceived
+
+    def _concepts_of(self, tokens: list[str]) -> dict[str, set[int]]:
+        """The concepts the text's words and word groups stand for, by the word that says it."""
+        found: dict[str, set[int]] = defaultdict(set)
+        text = " ".join(tokens)
+        patterns = {
+            id(pattern): (pattern, said)
+            for token in dict.fromkeys(tokens)
+            for length in range(1, len(token) + 1)
+            if length == len(token) or length >= _MIN_CONCEPT_PART
+            for pattern, said in self._concept_phrases.get(token[:length], ())
+        }
+        for pattern, said in patterns.values():
+            for hit in pattern.finditer(text):
+                first = text.count(" ", 0, hit.start())
+                last = text.count(" ", 0, hit.end())
+                group = tokens[first : last + 1]
+                # The concept is said by the group's first word that is more than filler.
+                word = next((w for w in group if w not in _FILLER), "~" + group[0])
+                found[word].update(said)
+        for token in dict.fromkeys(tokens):
+            if token in _FILLER:
+                continue
+            # A whole word says more than a part of it: "Laufzeit" is a contract, not "Zeit".
+            ids = set(self._concept_words.get(token, ()))
+            ids.update(self._concept_words.get(_stem(token), ()))
+            if not ids:
+                for length in range(_MIN_CONCEPT_PART, len(token)):
+                    ids.update(self._concept_parts.get(token[:length], ()))
+                for start in range(_MIN_COMPOUND_HEAD, len(token) - _MIN_CONCEPT_PART + 1):
+                    ids.update(self._concept_parts.get(token[start:], ()))
+            if ids:
+                found[token].update(ids)
+        return found
 
     def _read(self, tokens: list[str]) -> tuple[dict[int, tuple[float, str]], float]:
         """Known terms in the text (similarity, and the word that found it), and its weight."""
         matched: dict[int, tuple[float, str]] = {}
         total = 0.0
         typo_budget = _MAX_TYPO_LOOKUPS
+        concepts = self._concepts_of(tokens)
+        for word in concepts:
+            if word.startswith("~"):
+                # A group of filler words only ("all set"): the concept is its whole weight.
+                total += max(self._idf[t] for t in concepts[word])
+                for term_id in concepts[word]:
+                    matched[term_id] = (_CONCEPT_SIM, word)
         for token in dict.fromkeys(tokens):
-            if token in _FILLER:
+            if token in _FILLER and token not in concepts:
                 total += _FILLER_IDF
                 continue
-            sims = self._lookup(token, typos=typo_budget > 0)
+            sims = {} if token in _FILLER else self._lookup(token, typos=typo_budget > 0)
+            for term_id in concepts.get(token, ()):
+                sims[term_id] = max(sims.get(term_id, 0.0), _CONCEPT_SIM)
             if len(token) >= _MIN_SHORT_TYPO_WORD and max(sims.values(), default=0.0) < _SURE_SIM:
                 typo_budget -= 1
             if not sims:
@@ -501,7 +644,10 @@ class Matcher:
                 # never the objection itself, so it weighs like the most specific word.
                 total += self._number_idf if token.isdigit() else self._unknown_idf
                 continue
-            total += max(self._idf[t] for t in sims)
+            # A concept explains a known word, it does not make it weigh more; an otherwise
+            # unknown word ("Kohle") weighs what its concept does.
+            plain = [self._idf[t] for t in sims if t not in self._concept_terms]
+            total += max(plain or [self._idf[t] for t in sims])
             for term_id, sim in sims.items():
                 if sim > matched.get(term_id, _NOTHING)[0]:
                     matched[term_id] = (sim, token)

@@ -15,7 +15,9 @@ from hypothesis import strategies as st
 from bot.coach.objections import (
     CANDIDATE_FLOOR,
     CATEGORIES,
+    CONCEPT_MATCH_BELOW,
     NO_MATCH_BELOW,
+    Concept,
     Entry,
     Match,
     Matcher,
@@ -23,7 +25,7 @@ from bot.coach.objections import (
     match_languages,
     normalize,
 )
-from bot.playbook import load_playbooks
+from bot.playbook import PlaybookError, load_playbooks, parse_team_playbook
 
 LABELLED = Path(__file__).resolve().parent.parent / "data" / "objection_phrasings.yaml"
 HOLDOUT = LABELLED.with_name("objection_holdout.yaml")
@@ -103,17 +105,18 @@ def _holdout_accuracy(matchers: Mapping[str, Matcher], rows: list[dict[str, str]
 
 def test_accuracy_on_the_independent_holdout(matchers: dict[str, Matcher]) -> None:
     # tests/data/objection_holdout.yaml was written by someone who saw neither the matcher nor
-    # the tuned set. "dev" was looked at while improving; "final" was measured once at the end
-    # (top-1 73.2 %, below the 90 % the issue asks for) and never tuned on. These floors are what
-    # was reached, so a change that loses recall on unseen wordings fails here.
+    # the tuned set. "dev" was looked at while improving. "dev2" was the first "final", measured
+    # once (top-1 73.2 %) and looked at since: a second dev set, whose misses guided general
+    # mechanisms (concepts, compounds), no copied wording. These floors are what was reached.
     holdout: dict[str, list[dict[str, str]]] = yaml.safe_load(HOLDOUT.read_text(encoding="utf-8"))
     assert len(holdout["dev"]) >= 150
-    assert len(holdout["final"]) >= 150
+    assert len(holdout["dev2"]) >= 150
+    assert "final" not in holdout, "the final holdout lives in its own file"
     dev = _holdout_accuracy(matchers, holdout["dev"])
-    final = _holdout_accuracy(matchers, holdout["final"])
-    print(f"\nholdout top-1: dev {dev:.1%}, final {final:.1%}")
+    dev2 = _holdout_accuracy(matchers, holdout["dev2"])
+    print(f"\nholdout top-1: dev {dev:.1%}, dev2 {dev2:.1%}")
     assert dev >= 0.98
-    assert final >= 0.73
+    assert dev2 >= 0.92
 
 
 def test_labelled_set_is_big_balanced_and_mostly_new(
@@ -283,7 +286,8 @@ def test_match_never_raises(matchers: dict[str, Matcher], text: str, lang: str, 
     result = matchers[lang].match(text, limit=limit)
     assert len(result) <= max(limit, 0)
     assert all(isinstance(m, Match) and CANDIDATE_FLOOR <= m.score <= 100 for m in result)
-    assert not result or result[0].score >= NO_MATCH_BELOW
+    # The best is at least NO_MATCH_BELOW, or CONCEPT_MATCH_BELOW where it says a concept.
+    assert not result or result[0].score >= min(NO_MATCH_BELOW, CONCEPT_MATCH_BELOW)
     assert [m.score for m in result] == sorted((m.score for m in result), reverse=True)
     assert len({m.entry.id for m in result}) == len(result)
 
@@ -358,3 +362,116 @@ def test_cross_language_keeps_own_language_accuracy(
                         total += 1
                         differ += (found.lang, found.matches[0].entry.id) != (lang, own[0])
     assert differ <= 0.01 * total, (differ, total)
+
+
+def _conceived(entry_id: str, phrasing: str, *concepts: Concept) -> Entry:
+    return replace(_entry(entry_id, (phrasing,)), concepts=concepts)
+
+
+_PRICE = Concept("price", ("teuer", "kohle", "geld", "preis", "kostet", "pricey", "afford"))
+_SUPPLIER = Concept("supplier", ("lieferant", "händler", "haben schon", "kein * nötig"))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Words no phrasing has, but the concept's lexicon: colloquial, other forms, compounds.
+        ("Die Kohle hamma ned", "price"),
+        ("Was kostet der Spaß", "price"),
+        ("Ihre Preisvorstellung ist utopisch", "price"),  # a compound's first part
+        ("way too pricey for us", "price"),
+        ("Wir kaufen beim Großhändler", "supplier"),  # a compound's last part
+        ("Wir ham scho jemanden", "supplier"),  # a word group, in dialect
+        ("Ein neuer ist keiner mehr nötig", "supplier"),  # a group with a gap
+    ],
+)
+def test_a_concepts_words_find_its_entry(text: str, expected: str) -> None:
+    matcher = Matcher(
+        [
+            _conceived("price", "Das ist zu viel für uns.", _PRICE),
+            _conceived("supplier", "Da sind wir versorgt.", _SUPPLIER),
+            _entry("other", ("Rufen Sie später wieder an.",)),
+        ]
+    )
+    found = matcher.match(text)
+    assert [m.entry.id for m in found[:1]] == [expected], (text, found)
+    # Without the concepts the same texts find nothing or something else.
+    plain = Matcher(
+        [
+            _entry("price", ("Das ist zu viel für uns.",)),
+            _entry("supplier", ("Da sind wir versorgt.",)),
+            _entry("other", ("Rufen Sie später wieder an.",)),
+        ]
+    )
+    assert [m.entry.id for m in plain.match(text)[:1]] != [expected]
+
+
+def test_a_whole_word_of_a_concept_beats_a_part_of_another() -> None:
+    time = Concept("time", ("zeit", "eilig"))
+    contract = Concept("contract", ("vertrag", "laufzeit"))
+    matcher = Matcher(
+        [
+            _conceived("no_time", "Ich bin in Eile.", time),
+            _conceived("contract_running", "Wir sind gebunden.", contract),
+        ]
+    )
+    assert [m.entry.id for m in matcher.match("Unsere Laufzeit")] == ["contract_running"]
+    assert matcher.match("Arbeitszeit ist knapp, bin eilig")[0].entry.id == "no_time"
+
+
+def test_one_everyday_word_of_a_concept_is_no_objection(matchers: dict[str, Matcher]) -> None:
+    # The real lexicons name ideas, not every word near them: the weather, the time, a log.
+    for lang, text in (
+        ("de", "wie wird das wetter morgen"),
+        ("de", "12 Anrufe 3 Termine"),
+        ("en", "what time is it"),
+        ("en", "12 calls 3 meetings"),
+    ):
+        assert matchers[lang].match(text) == [], (lang, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("ehrlich gsagt", "ehrlich gesagt"),
+        ("des muss i mir überlegn", "das muss i mir ueberlegen"),
+        ("Mir hend grad anders zum dua", "mir haben gerade anders zum tun"),
+        ("passt scho so wia des is", "passt schon so wie das is"),
+        # English words ending in consonant + "n" or starting with "g" stay as they are.
+        ("often sudden given gmbh", "often sudden given gmbh"),
+    ],
+)
+def test_spoken_bavarian_and_swabian_are_folded(text: str, folded: str) -> None:
+    assert normalize(text, frames=False) == folded
+
+
+def test_playbook_concepts_load_and_an_unknown_one_is_a_problem() -> None:
+    entry = {
+        "id": "tender_portal",
+        "category": "authority",
+        "phrasings": ["Das läuft bei uns über das Vergabeportal."],
+        "meaning": "Formale Hürde.",
+        "strategy": "Prozess klären.",
+        "replies": ["Verstehe.", "Gern."],
+        "ask_back": "Wer pflegt das Portal?",
+        "avoid": "Drängeln.",
+        "concepts": ["tender"],
+    }
+    good = parse_team_playbook(
+        yaml.safe_dump({"entries": [entry], "concepts": {"tender": ["ausschreibung"]}}), "de"
+    )
+    assert isinstance(good, Playbook)
+    assert good.entries[0].concepts == (Concept("tender", ("ausschreibung",)),)
+    assert Matcher(good.entries).match("Das geht in die Ausschreibung")[0].entry.id == (
+        "tender_portal"
+    )
+    bad = parse_team_playbook(yaml.safe_dump({"entries": [entry]}), "de")
+    assert isinstance(bad, PlaybookError)
+    assert bad.pairs == [("1:tender_portal.concepts", "playbook.error.invalid")]
+
+
+def test_every_builtin_entry_has_concepts_of_its_file(playbooks: dict[str, Playbook]) -> None:
+    for book in playbooks.values():
+        for entry in book.entries:
+            assert entry.concepts, (book.lang, entry.id)
+            assert all(concept.words for concept in entry.concepts), (book.lang, entry.id)
