@@ -331,7 +331,7 @@ _CONCEPT_SIM: Final = 0.95
 _SPECIFIC_CONCEPT: Final = 2
 _MIN_CONCEPT_PART: Final = 4
 _MIN_COMPOUND_HEAD: Final = 3
-_CONCEPT_GAP: Final = r"(?: \w+){0,3}"
+_CONCEPT_GAP: Final = 3
 # Bounds the work per lookup whatever the rep pastes.
 _MAX_WORDS: Final = 30
 _MAX_TYPO_LOOKUPS: Final = 10
@@ -359,17 +359,25 @@ def _stem(word: str) -> str:
     return word
 
 
-def _phrase_pattern(words: list[str]) -> re.Pattern[str]:
-    """A concept's word group as a pattern over normalized text: a word of four letters or more
-    also matches its longer forms ("kuemmer" ~ "kuemmert"), "*" is a gap of up to three words."""
-    parts: list[str] = []
-    for word in words:
-        if word == "*":
-            parts.append(_CONCEPT_GAP)
-        else:
-            tail = r"\w*" if len(word) >= _MIN_CONCEPT_PART else ""
-            parts.append((" " if parts else "") + re.escape(word) + tail)
-    return re.compile(r"\b" + "".join(parts) + r"\b")
+def _word_fits(word: str, token: str) -> bool:
+    """A concept group's word is the token, or (four letters or more) its start."""
+    return token == word or (len(word) >= _MIN_CONCEPT_PART and token.startswith(word))
+
+
+def _group_end(words: tuple[str, ...], tokens: list[str], at: int) -> int | None:
+    """Where a concept's word group starting at token `at` ends (exclusive), if it is there;
+    "*" is a gap of up to _CONCEPT_GAP words."""
+    if not words:
+        return at
+    if words[0] == "*":
+        for skip in range(_CONCEPT_GAP + 1):
+            end = _group_end(words[1:], tokens, at + skip)
+            if end is not None:
+                return end
+        return None
+    if at < len(tokens) and _word_fits(words[0], tokens[at]):
+        return _group_end(words[1:], tokens, at + 1)
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -413,8 +421,8 @@ class Matcher:
                 fillers = tuple(s for s in stems if s in _FILLER)
                 self._keywords[index].append(_Keyword(content, fillers))
         self._concept_terms: set[int] = set()
-        self._concept_words: dict[str, set[int]] = defaultdict(set)
-        self._concept_parts: dict[str, set[int]] = defaultdict(set)
+        concept_words: dict[str, set[int]] = defaultdict(set)
+        concept_parts: dict[str, set[int]] = defaultdict(set)
         phrases: dict[str, set[int]] = defaultdict(set)
         for index, entry in enumerate(self._entries):
             for concept in entry.concepts:
@@ -431,18 +439,20 @@ class Matcher:
                     ]
                     words = [w for w in words if w]
                     if len(words) == 1 and words[0] != "*":
-                        self._concept_words[words[0]].add(term_id)
+                        concept_words[words[0]].add(term_id)
                         if len(words[0]) >= _MIN_CONCEPT_PART:
-                            self._concept_parts[words[0]].add(term_id)
+                            concept_parts[words[0]].add(term_id)
                     elif words:
                         phrases[" ".join(words)].add(term_id)
+        # Tuples take a quarter of a set's memory, and the lexicons have a thousand words.
+        self._concept_words = {word: tuple(ids) for word, ids in concept_words.items()}
+        self._concept_parts = {word: tuple(ids) for word, ids in concept_parts.items()}
         # Word groups by their first word, so a lookup tries only those the text can start.
-        self._concept_phrases: dict[str, list[tuple[re.Pattern[str], frozenset[int]]]] = (
-            defaultdict(list)
-        )
+        groups: dict[str, list[tuple[tuple[str, ...], tuple[int, ...]]]] = defaultdict(list)
         for group, ids in phrases.items():
-            words = group.split()
-            self._concept_phrases[words[0]].append((_phrase_pattern(words), frozenset(ids)))
+            group_words = tuple(group.split())
+            groups[group_words[0]].append((group_words, tuple(ids)))
+        self._concept_groups = {first: tuple(found) for first, found in groups.items()}
         rarest = math.log(1 + max(len(self._entries), 1))
         self._idf = [math.log(1 + len(self._entries) / len(e)) for e in self._term_entries]
         self._unknown_idf = _UNKNOWN_IDF_SHARE * rarest
@@ -587,22 +597,18 @@ class Matcher:
     def _concepts_of(self, tokens: list[str]) -> dict[str, set[int]]:
         """The concepts the text's words and word groups stand for, by the word that says it."""
         found: dict[str, set[int]] = defaultdict(set)
-        text = " ".join(tokens)
-        patterns = {
-            id(pattern): (pattern, said)
-            for token in dict.fromkeys(tokens)
-            for length in range(1, len(token) + 1)
-            if length == len(token) or length >= _MIN_CONCEPT_PART
-            for pattern, said in self._concept_phrases.get(token[:length], ())
-        }
-        for pattern, said in patterns.values():
-            for hit in pattern.finditer(text):
-                first = text.count(" ", 0, hit.start())
-                last = text.count(" ", 0, hit.end())
-                group = tokens[first : last + 1]
-                # The concept is said by the group's first word that is more than filler.
-                word = next((w for w in group if w not in _FILLER), "~" + group[0])
-                found[word].update(said)
+        for at, token in enumerate(tokens):
+            for length in range(1, len(token) + 1):
+                if length < len(token) and length < _MIN_CONCEPT_PART:
+                    continue
+                for words, said in self._concept_groups.get(token[:length], ()):
+                    end = _group_end(words, tokens, at)
+                    if end is None:
+                        continue
+                    # The concept is said by the group's first word that is more than filler.
+                    group = tokens[at:end]
+                    word = next((w for w in group if w not in _FILLER), "~" + group[0])
+                    found[word].update(said)
         for token in dict.fromkeys(tokens):
             if token in _FILLER:
                 continue
