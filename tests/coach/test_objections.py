@@ -29,6 +29,7 @@ from bot.playbook import PlaybookError, load_playbooks, parse_team_playbook
 
 LABELLED = Path(__file__).resolve().parent.parent / "data" / "objection_phrasings.yaml"
 HOLDOUT = LABELLED.with_name("objection_holdout.yaml")
+FINAL = LABELLED.with_name("objection_holdout_final.yaml")
 LANGS = ("de", "en")
 
 
@@ -84,14 +85,14 @@ def test_accuracy_on_labelled_set(matchers: dict[str, Matcher], labelled: dict[s
     holdout = _accuracy(matchers, labelled["holdout"])
     _report("holdout of issue 12 (never tuned on)", holdout)
     top1, top3, _ = figures["all"]
-    # What the tuned set reached (97.4 % / 99.3 %, docs/benchmarks.md): a guard, not a goal.
+    # What the tuned set reached (97.6 % / 99.6 %, docs/benchmarks.md): a guard, not a goal.
     assert top1 >= 0.97
     assert top3 >= 0.99
     for lang in LANGS:
         assert figures[lang][0] >= 0.96, lang
-    # The older holdout only guards against regressions; see the note in the data file.
-    assert holdout["all"][0] >= 0.86
-    assert holdout["all"][1] >= 0.91
+    # The older holdout only guards against regressions (91.2 % / 97.1 % with the concepts).
+    assert holdout["all"][0] >= 0.91
+    assert holdout["all"][1] >= 0.97
 
 
 def _holdout_accuracy(matchers: Mapping[str, Matcher], rows: list[dict[str, str]]) -> float:
@@ -117,6 +118,17 @@ def test_accuracy_on_the_independent_holdout(matchers: dict[str, Matcher]) -> No
     print(f"\nholdout top-1: dev {dev:.1%}, dev2 {dev2:.1%}")
     assert dev >= 0.98
     assert dev2 >= 0.92
+
+
+def test_accuracy_on_the_final_holdout(matchers: dict[str, Matcher]) -> None:
+    # tests/data/objection_holdout_final.yaml was written by another independent helper while
+    # the concepts were built, and opened only after the matcher was committed: measured once
+    # (top-1 90.4 %, issue 15's target 90 %), never tuned on. The floor is what was reached.
+    rows: dict[str, list[dict[str, str]]] = yaml.safe_load(FINAL.read_text(encoding="utf-8"))
+    assert len(rows["final"]) >= 170
+    final = _holdout_accuracy(matchers, rows["final"])
+    print(f"\nfinal holdout top-1: {final:.1%}")
+    assert final >= 0.90
 
 
 def test_labelled_set_is_big_balanced_and_mostly_new(
