@@ -296,3 +296,23 @@ async def test_a_nudge_a_crash_left_unconfirmed_is_sent_by_the_tick_only_without
     assert message.text.startswith("👋 Kurze Erinnerung aus deinem Team")
     assert not [m for m in busy.messages if "Erinnerung" in m.text]
     assert lead.messages
+
+
+async def test_in_english_one_person_not_agreed_hides_the_total(harness: Harness) -> None:
+    lead = await start_lead(harness, "en")
+    team = await lead_team(harness)
+    for n, name in enumerate(["Ann", "Bob", "Cat"]):
+        await add_rep(harness, team, 7_400_101 + n, name, 15 + 10 * n, lang="en")
+    now = harness.clock.now
+    await harness.storage.teams.set_visibility(team.id, PER_REP, now)
+    for user_id in (7_400_101, 7_400_102):
+        assert await harness.storage.teams.confirm_sharing(user_id, team.id, now)
+    view = await team_view(lead)
+    lines = view.text.splitlines()
+    assert lines[0].endswith("· last 7 days")
+    assert lines[1].startswith("🔒 No team total: 1 person has not agreed to “per person”")
+    assert "Ann: 📞 45/80 · 💬 6 · 📅 3 · 🔥 0" in view.text
+    assert "Bob: 📞 75/80" in view.text
+    # Cat's 105 would be the total (225) minus the two lines: neither shows.
+    for hidden in ("Cat", "105", "225", "The others"):
+        assert hidden not in view.text
