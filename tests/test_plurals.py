@@ -183,7 +183,7 @@ def _wrong(content: Content, lang: str) -> set[tuple[str, str, int, str]]:
         for name in names:
             if (base, name) in FIXED or (stem, name) in FIXED:
                 continue
-            counts = (1, 2)
+            counts: tuple[int, ...] = (1, 2)
             if name == "n" and base.endswith(".one"):
                 counts = (1,)
             elif name == "n" and base.endswith(".other"):
