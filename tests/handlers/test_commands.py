@@ -121,3 +121,10 @@ async def test_inline_tip_names_the_bots_real_username(
     assert f"@{harness.app.bot.username} " in usage.text
     assert "Botname" not in usage.text
     assert "botname" not in usage.text
+
+
+async def test_german_log_command_takes_its_numbers(harness: Harness) -> None:
+    user = await onboarded(harness, 2304)
+    user.send_text("/eintragen 12 3 1")
+    reply = await user.next_message()
+    assert "✓ Notiert: 12 Anrufe, 3 Gespräche, 1 Termin" in reply.text
