@@ -762,6 +762,8 @@ _Scored = tuple[int, Finding | None]
 
 def _length_score(seconds: float, low: int, high: int) -> _Scored:
     """Full points inside the band, some just outside it."""
+    # Judged by the whole seconds the rep is shown, so "about 20 s" is never "under 20 s".
+    seconds = round(seconds)
     if low <= seconds <= high:
         return WEIGHTS["length"], None
     near = low * (1 - NEAR_BAND) <= seconds <= high * (1 + NEAR_BAND)
@@ -1297,10 +1299,10 @@ def voice_feedback(
     seconds = duration_seconds if math.isfinite(duration_seconds) and duration_seconds > 0 else 0.0
     shown = round(seconds)
     length: Length
-    if seconds < low:
+    if shown < low:
         length = "too_short"
         tips = [Tip(VOICE_TOO_SHORT, {"seconds": str(shown), "min": str(low)})]
-    elif seconds > high:
+    elif shown > high:
         length = "too_long"
         tips = [Tip(VOICE_TOO_LONG, {"seconds": str(shown), "max": str(high)})]
     else:
