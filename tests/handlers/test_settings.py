@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import UTC, datetime, time
 
 import pytest
 
+from bot.coach.calendar import _CITY_NAMES, COUNTRIES, REGIONS
+from bot.coach.money import CURRENCIES
+from bot.content import Content
+from bot.handlers.fields import region_name, timezone_label
 from bot.sandbox import SandboxMessage, SandboxUser
 from tests.handlers.conftest import MENU_DE, MENU_EN, Harness, at_working_days, onboarded
 
@@ -309,7 +313,7 @@ async def test_region_by_city_and_beyond_dach_in_english(harness: Harness) -> No
     user.press("s:region")
     await user.next_message()
     user.send_text("Barcelona")
-    assert "Holidays: Catalunya (Spain)" in (await user.next_message()).text
+    assert "Holidays: Catalonia (Spain)" in (await user.next_message()).text
     profile = await harness.storage.users.get(2052)
     assert profile is not None
     assert profile.region == "ES-CT"
@@ -349,3 +353,48 @@ async def test_goals_show_money_in_the_reps_currency(
     for text in shown:
         assert text in math.text
     assert "€" not in math.text
+
+
+def test_every_offered_region_and_currency_has_a_name_in_both_languages(content: Content) -> None:
+    for lang in content.languages:
+        texts = content.texts[lang]
+        for code in {*REGIONS, *_CITY_NAMES}:
+            assert f"regions.{code}" in texts, (lang, code)
+        for country in COUNTRIES:
+            assert f"regions.countries.{country}" in texts, (lang, country)
+        for currency in CURRENCIES:
+            assert f"fields.currency.names.{currency}" in texts, (lang, currency)
+
+
+@pytest.mark.parametrize(
+    ("lang", "region", "expected"),
+    [
+        ("de", "DE-BY", "Bayern"),
+        ("en", "DE-BY", "Bavaria"),
+        ("de", "US-CA", "Kalifornien (USA)"),
+        ("en", "IT-RM", "Rome (Italy)"),
+        ("de", "US-OR", "Oregon (USA)"),  # no name of ours: the holidays package's
+        ("en", "IT-PD", "Padova (Italy)"),
+        ("de", "AE", "Vereinigte Arabische Emirate"),
+        ("de", "BR", "Brasilien"),
+        ("en", "XX", "another region"),
+        ("de", None, "–"),
+    ],
+)
+def test_region_names_are_never_codes(
+    content: Content, lang: str, region: str | None, expected: str
+) -> None:
+    assert region_name(content, lang, region) == expected
+
+
+@pytest.mark.parametrize(
+    ("key", "expected"),
+    [
+        ("Etc/GMT-5", "UTC+05:00"),
+        ("Etc/GMT+3", "UTC-03:00"),
+        ("UTC", "UTC+00:00"),
+        ("Europe/Berlin", "Europe/Berlin (UTC+01:00)"),
+    ],
+)
+def test_timezone_label_reads_the_offset_the_right_way_round(key: str, expected: str) -> None:
+    assert timezone_label(key, datetime(2026, 11, 23, 9, tzinfo=UTC)) == expected
