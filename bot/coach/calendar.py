@@ -459,6 +459,39 @@ def region_of_place(text: str) -> str | None:
     return found
 
 
+# The timezone of a region, for a place the timezone lookup does not know ("Tübingen") or would
+# guess wrong ("Davos" is no "Davis" in Antarctica). Countries spanning several zones only by
+# their regions.
+_COUNTRY_ZONES: Final[dict[str, str]] = {
+    "DE": "Europe/Berlin", "AT": "Europe/Vienna", "CH": "Europe/Zurich", "LI": "Europe/Vaduz",
+    "LU": "Europe/Luxembourg", "BE": "Europe/Brussels", "NL": "Europe/Amsterdam",
+    "FR": "Europe/Paris", "IT": "Europe/Rome", "ES": "Europe/Madrid", "PT": "Europe/Lisbon",
+    "GB": "Europe/London", "IE": "Europe/Dublin", "DK": "Europe/Copenhagen",
+    "SE": "Europe/Stockholm", "NO": "Europe/Oslo", "FI": "Europe/Helsinki",
+    "PL": "Europe/Warsaw", "CZ": "Europe/Prague", "SK": "Europe/Bratislava",
+    "HU": "Europe/Budapest", "SI": "Europe/Ljubljana", "HR": "Europe/Zagreb",
+    "GR": "Europe/Athens", "TR": "Europe/Istanbul", "NZ": "Pacific/Auckland",
+    "ZA": "Africa/Johannesburg", "AE": "Asia/Dubai", "IN": "Asia/Kolkata",
+    "SG": "Asia/Singapore",
+}  # fmt: skip
+_REGION_ZONES: Final[dict[str, str]] = {
+    "ES-CN": "Atlantic/Canary", "PT-20": "Atlantic/Azores", "PT-30": "Atlantic/Madeira",
+    "US-NY": "America/New_York", "US-DC": "America/New_York", "US-MA": "America/New_York",
+    "US-GA": "America/New_York", "US-FL": "America/New_York", "US-PA": "America/New_York",
+    "US-CA": "America/Los_Angeles", "US-WA": "America/Los_Angeles",
+    "US-NV": "America/Los_Angeles", "US-IL": "America/Chicago", "US-TX": "America/Chicago",
+    "US-CO": "America/Denver", "CA-ON": "America/Toronto", "CA-QC": "America/Toronto",
+    "CA-BC": "America/Vancouver", "CA-AB": "America/Edmonton", "AU-NSW": "Australia/Sydney",
+    "AU-VIC": "Australia/Melbourne", "AU-QLD": "Australia/Brisbane", "AU-WA": "Australia/Perth",
+}  # fmt: skip
+
+
+def timezone_of_region(region: str) -> str | None:
+    """The timezone of a region ("DE-BW" → "Europe/Berlin", "US-CA" → "America/Los_Angeles");
+    None for a country with several zones named without its region ("US")."""
+    return _REGION_ZONES.get(region) or _COUNTRY_ZONES.get(country_of(region))
+
+
 def country_of(region: str) -> str:
     """The country code of a region code ("DE-BY" → "DE")."""
     return region.partition("-")[0]

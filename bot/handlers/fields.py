@@ -19,6 +19,7 @@ from bot.coach.calendar import (
     normalize_region,
     region_of_place,
     subdivision_names,
+    timezone_of_region,
 )
 from bot.coach.checkins import in_quiet_hours, parse_weekday
 from bot.coach.clock import (
@@ -323,10 +324,10 @@ def accept_text(content: Content, name: str, profile: Profile, text: str) -> Out
             return _fail("fields.currency.unknown")
         return Outcome(profile=replace(profile, currency=currency))
     if name == "tz":
-        match = resolve_timezone(text)
-        if match is None:
+        key = _timezone_of_place(profile, text)
+        if key is None:
             return _fail("fields.tz.unknown")
-        moved = replace(profile, timezone=match.key)
+        moved = replace(profile, timezone=key)
         return Outcome(profile=relocated(profile, moved, region_of_place(text)))
     if name == "days":
         days = parse_weekdays(text)
@@ -402,6 +403,22 @@ def accept_button(content: Content, name: str, profile: Profile, value: str) -> 
         if parsed is not None:
             return _with_schedule(profile, **{TIME_FIELDS[name]: parsed})
     return _fail("fields.time.unknown")
+
+
+def _timezone_of_place(profile: Profile, text: str) -> str | None:
+    """The timezone of a typed place: the lookup's, unless it only guessed or lands in another
+    country than the city we know ("Davos" is in Graubünden, not "Davis" in Antarctica)."""
+    match = resolve_timezone(text)
+    place = region_of_place(text)
+    if place is None:
+        return None if match is None else match.key
+    zone = timezone_of_region(place)
+    if match is not None and match.exact:
+        found = region_of(replace(profile, timezone=match.key, region=None))
+        if found == country_of(place):
+            return match.key
+    # A country of several zones without its region ("USA"): a city is needed, not a guess.
+    return zone
 
 
 def _with_region(profile: Profile, region: str) -> Profile:

@@ -24,6 +24,7 @@ from bot.coach.calendar import (
     public_holidays,
     region_of_place,
     subdivision_names,
+    timezone_of_region,
 )
 
 BERLIN = "Europe/Berlin"
@@ -457,3 +458,18 @@ def test_subdivision_names_are_names_not_codes() -> None:
     assert subdivision_names("AT-9") == ("Wien",)
     assert subdivision_names("DE") == ()
     assert country_of("CH-ZH") == "CH"
+
+
+@pytest.mark.parametrize(
+    ("region", "zone"),
+    [("DE-BW", "Europe/Berlin"), ("CH", "Europe/Zurich"), ("US-CA", "America/Los_Angeles"),
+     ("ES-CN", "Atlantic/Canary"), ("GB-SCT", "Europe/London"), ("US", None), ("US-OR", None),
+     ("XX", None)],
+)  # fmt: skip
+def test_timezone_of_region(region: str, zone: str | None) -> None:
+    assert timezone_of_region(region) == zone
+
+
+def test_every_city_has_a_timezone_in_its_country() -> None:
+    for code in _CITY_NAMES:
+        assert timezone_of_region(code) is not None, code

@@ -6,7 +6,9 @@ from datetime import time
 
 import pytest
 
-from bot.coach.profile import Schedule
+from bot.coach.profile import Profile, Schedule
+from bot.content import Content
+from bot.handlers import fields
 from bot.sandbox import SandboxUser
 from tests.handlers.conftest import MENU_DE, MENU_EN, Harness, at_working_days, onboarded
 
@@ -356,3 +358,29 @@ async def test_an_offset_or_an_unknown_country_never_shows_a_code(harness: Harne
     overview = await user.next_message()
     assert "Feiertage: Vereinigte Arabische Emirate" in overview.text
     assert "Dirham (AED)" in overview.text
+
+
+@pytest.mark.parametrize(
+    ("typed", "zone", "region"),
+    [
+        ("Tübingen", "Europe/Berlin", "DE-BW"),  # unknown to the timezone lookup
+        ("Davos", "Europe/Zurich", "CH-GR"),  # the lookup alone guesses Antarctica/Davis
+        ("Montreux", "Europe/Zurich", "CH-VD"),  # ... and America/Toronto for this one
+        ("Calgary", "America/Edmonton", "CA-AB"),
+        ("Glasgow", "Europe/London", "GB-SCT"),
+        ("Berlin", "Europe/Berlin", "DE-BE"),
+        ("UTC+2", "Etc/GMT-2", None),
+    ],
+)
+def test_a_known_city_gives_its_timezone_and_region(
+    content: Content, typed: str, zone: str, region: str | None
+) -> None:
+    outcome = fields.accept_text(content, "tz", Profile(1, 1, "de", "Europe/Berlin"), typed)
+    assert outcome.profile is not None
+    assert (outcome.profile.timezone, outcome.profile.region) == (zone, region)
+
+
+@pytest.mark.parametrize("typed", ["USA", "Australia", "Amerika"])
+def test_a_country_of_several_timezones_asks_for_a_city(content: Content, typed: str) -> None:
+    outcome = fields.accept_text(content, "tz", Profile(1, 1, "de", "Europe/Berlin"), typed)
+    assert outcome.error == "fields.tz.unknown"
