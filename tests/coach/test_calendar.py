@@ -473,3 +473,11 @@ def test_timezone_of_region(region: str, zone: str | None) -> None:
 def test_every_city_has_a_timezone_in_its_country() -> None:
     for code in _CITY_NAMES:
         assert timezone_of_region(code) is not None, code
+
+
+@settings(max_examples=300, deadline=None)
+@given(_region_text)
+def test_region_of_place_never_raises_and_names_a_known_region(text: str) -> None:
+    region = region_of_place(text)
+    if region is not None:
+        assert normalize_region(region) == region

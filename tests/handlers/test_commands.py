@@ -128,3 +128,19 @@ async def test_german_log_command_takes_its_numbers(harness: Harness) -> None:
     user.send_text("/eintragen 12 3 1")
     reply = await user.next_message()
     assert "✓ Notiert: 12 Anrufe, 3 Gespräche, 1 Termin" in reply.text
+
+
+async def test_a_german_command_in_the_middle_of_a_question_ends_it(harness: Harness) -> None:
+    user = await onboarded(harness, 2305)
+    user.send_command("einstellungen")
+    await user.next_message()
+    user.press("s:currency")
+    await user.next_message()
+    user.send_command("heute")
+    assert "Heute" in (await user.next_message()).text
+    user.send_text("Pfund")
+    await user.next_message()
+    profile = await harness.storage.users.get(2305)
+    assert profile is not None
+    assert profile.currency == "EUR", "the question was closed by /heute"
+    assert await harness.storage.flows.get(2305) is None
