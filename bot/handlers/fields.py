@@ -101,7 +101,7 @@ def _fail(key: str, **values: Any) -> Outcome:
 def region_name(content: Content, lang: str, region: str | None) -> str:
     """A holiday region as the rep reads it, in their language: a name, never a code."""
     if not region:
-        return "–"
+        return content.text(lang, "fields.region.none")
     texts = content.texts[content.lang(lang)]
     if f"regions.{region}" in texts:
         return content.text(lang, f"regions.{region}")

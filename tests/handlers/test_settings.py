@@ -378,7 +378,8 @@ def test_every_offered_region_and_currency_has_a_name_in_both_languages(content:
         ("de", "AE", "Vereinigte Arabische Emirate"),
         ("de", "BR", "Brasilien"),
         ("en", "XX", "another region"),
-        ("de", None, "–"),
+        ("de", None, "keine"),
+        ("en", None, "none"),
     ],
 )
 def test_region_names_are_never_codes(
