@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from bot.content import Content, ContentError, Raw, load_content, placeholders
+from bot.handlers.register import GERMAN
 
 
 def test_every_key_exists_in_both_languages(content: Content) -> None:
@@ -37,6 +39,22 @@ def test_german_uses_du_not_sie(content: Content) -> None:
         for text in [value] if isinstance(value, str) else value:
             words = {w.strip('.,:;!?–()"„“') for w in text.split()}
             assert not words & {"Sie", "Ihnen", "Ihr", "Ihre", "Ihren"}, key
+
+
+def test_german_texts_name_the_german_commands(content: Content) -> None:
+    """A German rep reads /abbrechen, /einstellungen, /heute: the names of their command menu
+    (the English ones work too, and the help says so once, in help.text)."""
+    english = re.compile(
+        r"(?<![\w/.:])/(" + "|".join(name for name, german in GERMAN.items() if german) + r")\b"
+    )
+    found = [
+        (key, hit.group(0))
+        for key, value in content.texts["de"].items()
+        if key != "help.text"
+        for text in ([value] if isinstance(value, str) else value)
+        for hit in english.finditer(text)
+    ]
+    assert found == []
 
 
 def test_values_are_escaped_unless_raw(content: Content) -> None:

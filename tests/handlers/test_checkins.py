@@ -60,7 +60,7 @@ async def test_morning_ping_at_eight_local_time_exactly_once(harness: Harness) -
     assert "Guten Morgen" in ping.text
     assert "Di 24.11." in ping.text
     assert "💡" in ping.text, "a principle from the seeds"
-    assert "/goals" in ping.text, "no targets yet: says how to get them"
+    assert "/ziele" in ping.text, "no targets yet: says how to get them"
     assert (await tick(harness, at(24, 7, 1))).sent == 0
     await harness.restart()
     assert (await tick(harness, at(24, 7, 2))).sent == 0, "the claim is stored, not in memory"

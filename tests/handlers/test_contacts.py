@@ -75,7 +75,7 @@ async def test_bad_input_is_explained_and_nothing_is_stored(harness: Harness) ->
         user.send_text(text)
         answer = await user.next_message()
         assert reply in answer.text, text
-        assert "/cancel" in answer.text
+        assert "/abbrechen" in answer.text
     assert await harness.storage.contacts.count(7003) == 0
     user.send_text("Müller")
     assert "Gespeichert" in (await user.next_message()).text
@@ -268,7 +268,7 @@ async def test_a_contact_without_a_name_keeps_its_fields_and_asks_for_the_name(
     ask = await user.next_message()
     assert "Da fehlt der Name" in ask.text
     assert "„Firma ohne Namen, 0171 2345678“ habe ich mir gemerkt" in ask.text
-    assert "/cancel" in ask.text
+    assert "/abbrechen" in ask.text
     assert await harness.storage.contacts.count(7010) == 0, "the company is no name"
     user.send_text("  ")
     assert "Da fehlt der Name" in (await user.next_message()).text
@@ -358,7 +358,7 @@ async def test_odd_input_in_the_contact_entry(harness: Harness) -> None:
         user.send_text(text)
         answer = await user.next_message()
         assert "Da fehlt der Name" in answer.text, repr(text)
-        assert "/cancel" in answer.text
+        assert "/abbrechen" in answer.text
     user.send_text("x" * 4096)
     assert "Name ist zu lang: höchstens 80 Zeichen" in (await user.next_message()).text
     assert await harness.storage.contacts.count(7013) == 0

@@ -87,7 +87,7 @@ async def test_a_command_ends_the_mode(harness: Harness) -> None:
     listing = await user.next_message()
     user.press("➕ Neuer Kontakt", message=listing)
     ask = await user.next_message()
-    assert "/cancel oder ein anderer Befehl" in ask.text
+    assert "/abbrechen oder ein anderer Befehl" in ask.text
     user.send_text("📈 Woche")
     await user.next_message()
     assert await harness.storage.flows.get(7303) is None
@@ -235,22 +235,22 @@ async def test_each_waiting_mode_says_what_it_waits_for(harness: Harness) -> Non
     expected: list[tuple[str, tuple[str, ...]]] = []
 
     user.send_command("kontakte")
-    expected.append(((await user.next_message()).text, ("ersten Kontakt", "/cancel")))
+    expected.append(((await user.next_message()).text, ("ersten Kontakt", "/abbrechen")))
     user.send_text(", Bäckerei")
-    expected.append(((await user.next_message()).text, ("nur den Namen", "/cancel")))
+    expected.append(((await user.next_message()).text, ("nur den Namen", "/abbrechen")))
     user.send_text("Müller")
     card = await user.next_message()
     user.press("✏️ Bearbeiten", message=card)
     await user.wait_for(lambda: card.edit_count > 0)
     user.press("Firma", message=card)
-    expected.append(((await user.next_message()).text, ("Was soll bei Firma stehen", "/cancel")))
+    expected.append(((await user.next_message()).text, ("Was soll bei Firma stehen", "/abbrechen")))
     user.send_text("Bäckerei Sonnenschein")
     card = await user.next_message()
     user.send_command("kontakte")
     listing = await user.next_message()
     expected.append((listing.text, ("wen du suchst", "ein Befehl beendet die Suche")))
     user.press("➕ Neuer Kontakt", message=listing)
-    expected.append(((await user.next_message()).text, ("neuen Kontakt", "/cancel")))
+    expected.append(((await user.next_message()).text, ("neuen Kontakt", "/abbrechen")))
     user.press("💬 Gespräch", message=card)
     expected.append(((await user.next_message()).text, ("Eine Notiz dazu?",)))
     user.send_command("pause")

@@ -424,7 +424,7 @@ async def test_voice_in_other_flows(harness: Harness) -> None:
     user.send_command("goals")
     await user.next_message()
     user.send_voice(OGG, duration=8)
-    assert "/cancel" in (await user.next_message()).text
+    assert "/abbrechen" in (await user.next_message()).text
     assert await harness.storage.pitches.rehearsals(9012) == []
 
 

@@ -77,7 +77,7 @@ async def test_privacy_in_german_names_retention_and_missing_contact(harness: Ha
     assert "Schreibst du mir 365 Tage lang nicht, wird alles automatisch gelöscht." in text
     assert "nicht hinterlegt" in text
     assert "/export" in text
-    assert "/delete" in text
+    assert "/loeschen" in text
     assert await rows_naming(harness.storage.engine, REP) == {}, "/privacy stores nothing"
 
 
