@@ -188,8 +188,8 @@ async def test_improve_see_trend_and_diff_then_pick_an_older_version(harness: Ha
     user.press("📜 Verlauf", message=third)
     history = await user.next_message()
     lines = history.text.splitlines()
-    assert lines[1].startswith("⭐ Version 3 · Mo 23.11. · 100 Punkte, stark →")
-    assert lines[2].startswith("▫️ Version 2 · Mo 23.11. · 100 Punkte, stark ↑")
+    assert lines[1].startswith("⭐ Version 3 · Mo 23.11. · 100/100, stark →")
+    assert lines[2].startswith("▫️ Version 2 · Mo 23.11. · 100/100, stark ↑")
     assert lines[3].startswith("▫️ Version 1")
     assert "Entwicklung:" in history.text
     user.press("⭐ Version 1", message=history)
@@ -510,7 +510,7 @@ async def test_a_non_pitch_after_new_version_keeps_the_current_one(harness: Harn
     user.send_text("Wir verkaufen Software.")
     refused = await user.next_message()
     assert "noch kein Pitch" in refused.text
-    assert "Dein aktueller Pitch bleibt Version 1 (100 Punkte – stark)" in refused.text
+    assert "Dein aktueller Pitch bleibt Version 1 (100/100 – stark)" in refused.text
     # A log typed instead: the choice to log it (as in every free-text mode); kept as the
     # pitch it is refused as well, and the better version stays.
     user.send_text("12 Anrufe, 3 Gespräche")
@@ -588,15 +588,15 @@ async def test_pitches_stored_before_verdicts_still_display(harness: Harness) ->
     await harness.storage.pitches.add(9026, TOURPLAN, 85, "de", harness.clock())
     user.send_command("pitch")
     card = await user.next_message()
-    assert "(Version 2, 85 Punkte – solide)" in card.text
+    assert "(Version 2, 85/100 – solide)" in card.text
     user.press("📜 Verlauf", message=card)
     history = await user.next_message()
-    assert "Version 2 · Mo 23.11. · 85 Punkte, solide ↑" in history.text
+    assert "Version 2 · Mo 23.11. · 85/100, solide ↑" in history.text
     # Too short to be a pitch by today's rules, whatever it scored then.
-    assert "Version 1 · Mo 23.11. · 30 Punkte, noch kein Pitch" in history.text
+    assert "Version 1 · Mo 23.11. · 30/100, noch kein Pitch" in history.text
     user.press("⭐ Version 1", message=history)
     made = await user.next_message()
-    assert "(30 Punkte – noch kein Pitch)" in made.text
+    assert "(30/100 – noch kein Pitch)" in made.text
 
 
 async def test_a_spoken_non_pitch_gets_length_but_no_score(harness: Harness, stt: FakeStt) -> None:
