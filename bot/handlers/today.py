@@ -4,6 +4,7 @@ days (typed, or on a day's card opened from /week)."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
@@ -26,6 +27,7 @@ from bot.coach.streaks import streak
 from bot.content import Raw
 from bot.handlers.calendars import calendar_for, today_of
 from bot.handlers.context import Session, with_session
+from bot.handlers.goals import goal_targets
 from bot.handlers.keyboards import inline, main_menu
 from bot.handlers.team import today_goal_line
 from bot.storage.activity import Change, DayRecord, StoredTargets
@@ -83,12 +85,54 @@ def day_keyboard(s: Session, record: DayRecord) -> InlineKeyboardMarkup:
     return inline(buttons, columns=2, extra_rows=[undo])
 
 
-def _lines(s: Session, record: DayRecord, targets: StoredTargets | None) -> list[str]:
+def weekly_targets(targets: StoredTargets | None) -> dict[str, int]:
+    """The targets a goal shows per week because a whole number a day would mislead."""
+    found = goal_targets(targets.goal if targets else None)
+    if targets is None or found is None:
+        return {}
+    return {
+        target.metric: target.count
+        for target in found[0]
+        if target.unit == "week" and target.count and not getattr(targets.daily, target.metric)
+    }
+
+
+async def _week_so_far(s: Session, record: DayRecord, metrics: Iterable[str]) -> dict[str, int]:
+    """This week's totals (Monday to the record's day) of the metrics, the record included."""
+    monday = record.day - timedelta(days=record.day.weekday())
+    days = await s.deps.storage.activity.history(s.user_id, monday, record.day)
+    return {
+        metric: record.counts.get(metric)
+        + sum(day.counts.get(metric) for when, day in days.items() if when != record.day)
+        for metric in metrics
+    }
+
+
+def _lines(
+    s: Session,
+    record: DayRecord,
+    targets: StoredTargets | None,
+    week: Mapping[str, int] | None = None,
+) -> list[str]:
     lines = []
+    weekly = weekly_targets(targets) if week is not None else {}
     for metric in METRICS:
         done = record.counts.get(metric)
         goal = getattr(targets.daily, metric) if targets else 0
-        if goal:
+        if metric in weekly and week is not None:
+            # A per-week target counts the week so far, so one appointment on Tuesday shows.
+            so_far, aim = week.get(metric, 0), weekly[metric]
+            lines.append(
+                s.text(
+                    f"today.line_week.{metric}",
+                    done=done,
+                    week=so_far,
+                    target=aim,
+                    bar=progress_bar(so_far, aim),
+                    percent=percent(so_far, aim),
+                )
+            )
+        elif goal:
             lines.append(
                 s.text(
                     f"today.line.{metric}",
@@ -106,7 +150,12 @@ def _lines(s: Session, record: DayRecord, targets: StoredTargets | None) -> list
 async def standing(s: Session, record: DayRecord, targets: StoredTargets | None) -> str:
     """Today's numbers against target, with bars and the streak."""
     assert s.profile is not None
-    lines = [s.text("today.title", date=s.day_label(record.day)), *_lines(s, record, targets)]
+    weekly = weekly_targets(targets)
+    week = await _week_so_far(s, record, weekly) if weekly else {}
+    lines = [
+        s.text("today.title", date=s.day_label(record.day)),
+        *_lines(s, record, targets, week),
+    ]
     if targets is None:
         lines.append("\n" + s.text("today.no_targets"))
     else:

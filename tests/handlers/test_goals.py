@@ -37,7 +37,6 @@ async def test_funnel_in_german_with_default_rates(harness: Harness) -> None:
     assert "neuer Kontakte an deinen Anrufen: 40 %" in rates.text
     user.press("g:r:keep")
     math = await user.next_message()
-    print(math.text)
     assert "24 Abschlüsse" in math.text
     assert "240.000 € im Jahr bis 22.11.2027" in math.text
     assert "Urlaub: 30 Tage" in math.text
@@ -247,3 +246,29 @@ async def test_one_deal_reads_in_the_singular(harness: Harness) -> None:
         assert deal in math
         assert "1 Abschlüsse" not in math
         assert "1 deals" not in math
+
+
+async def test_a_target_per_week_shows_the_week_so_far_in_today(harness: Harness) -> None:
+    """2 appointments a week have no daily number: /today counts the week against them."""
+    user = await onboarded(harness, 5031, "de")
+    await at_revenue(user, "year")
+    user.send_text("240.000 €")
+    await user.next_message()
+    user.send_text("10.000")
+    vacation = await user.next_message()
+    user.press("🏖 30 Urlaubstage", message=vacation)
+    await user.next_message()
+    user.press("g:r:keep")
+    await user.next_message()
+    user.press("✓ Übernehmen")
+    await user.next_message()
+    before = await harness.storage.activity.targets(5031)
+    assert before is not None
+    assert before.daily.appointments == 0
+    user.send_text("1 Termin")
+    await user.next_message()
+    user.send_command("heute")
+    card = await user.next_message()
+    assert "📅 Termine: 1 heute · Woche 1/2" in card.text
+    assert "50 %" in card.text
+    assert "📞 Anrufe: 0/" in card.text, "the dials keep their daily target"
