@@ -58,7 +58,10 @@ async def show_help(s: Session) -> None:
     """List what the bot can do."""
     onboarded = s.profile is not None and s.profile.onboarded
     markup = main_menu(s.deps.content, s.lang) if onboarded else None
-    await s.send(help_text(s.deps.content, s.lang), markup)
+    text = help_text(s.deps.content, s.lang)
+    if await s.deps.is_admin(s.user_id):
+        text += "\n\n" + s.text("help.lead")
+    await s.send(text, markup)
 
 
 MENU: dict[str, Callable[[Session], Awaitable[None]]] = {

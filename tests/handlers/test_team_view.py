@@ -316,3 +316,16 @@ async def test_in_english_one_person_not_agreed_hides_the_total(harness: Harness
     # Cat's 105 would be the total (225) minus the two lines: neither shows.
     for hidden in ("Cat", "105", "225", "The others"):
         assert hidden not in view.text
+
+
+async def test_help_shows_leads_their_commands_and_reps_not(harness: Harness) -> None:
+    """A lead finds /team in /hilfe; a rep's help has no lead section."""
+    lead = await start_lead(harness)
+    lead.mark_read()
+    lead.send_command("hilfe")
+    assert "Für Teamleitungen: 👥 /team" in (await lead.next_message()).text
+    await harness.storage.access.grant(7_400_040, REP, harness.clock.now)
+    rep = await onboarded(harness, 7_400_040)
+    rep.mark_read()
+    rep.send_command("hilfe")
+    assert "Für Teamleitungen" not in (await rep.next_message()).text
