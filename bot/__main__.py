@@ -27,8 +27,8 @@ def operator_language() -> str:
     return lang if lang in {"de", "en"} else "de"
 
 
-def _say(content: Content, key: str, **values: object) -> None:
-    print(content.text(operator_language(), f"operator.{key}", **values))
+def _say(content: Content, key: str, lang: str | None = None, **values: object) -> None:
+    print(content.text(lang or operator_language(), f"operator.{key}", **values))
 
 
 def _fail(content: Content, error: SettingsError) -> int:
@@ -110,8 +110,9 @@ async def demo(content: Content, database: Path, language: str, log_file: Path |
             access_mode="open",
         )
         async with polling(build_application(settings, content)):
-            _say(content, "demo_intro")
-            _say(content, "demo_database", path=str(database))
+            # The demo speaks the demo user's language from its first line.
+            _say(content, "demo_intro", language)
+            _say(content, "demo_database", language, path=str(database))
             user = sandbox.user(DEMO_USER_ID, first_name="Demo", language_code=language)
             await run_terminal_chat(sandbox, user)
     return 0

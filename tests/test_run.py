@@ -113,3 +113,30 @@ async def test_owner_link_is_printed_on_request_and_never_logged(
         await storage.close()
     assert member is not None
     assert member.role == ADMIN
+
+
+async def test_the_demo_speaks_the_demo_users_language_from_its_first_line(
+    tmp_path: Path,
+) -> None:
+    """`sales-coach demo --language en` greets in English, whatever the operator's default."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_"))}
+    env["DEFAULT_LANGUAGE"] = "de"
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "demo",
+        "--database",
+        str(tmp_path / "demo.db"),
+        "--language",
+        "en",
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        env=env,
+        cwd=tmp_path,
+    )
+    out, _ = await asyncio.wait_for(process.communicate(b"/quit\n"), timeout=60)
+    assert process.returncode == 0
+    first = out.decode().splitlines()[0]
+    assert first == "Sales Coach demo: a chat with the bot, no Telegram needed."

@@ -112,8 +112,10 @@ _STAGE_RATES: Final = ("dial_to_conversation", "conversation_to_appointment", "a
 # A target rounded further than this from its exact value is shown per week (or period) instead.
 MAX_ROUNDING: Final = 0.2
 MAX_VACATION_DAYS: Final = 366
-# Paid leave a full-time employee typically has a year (days off on working days).
-VACATION_DAYS_BY_COUNTRY: Final[dict[str, int]] = {"DE": 30, "AT": 25, "CH": 25, "GB": 28, "US": 15}
+# Paid leave a full-time employee typically has a year (days off on working days), without
+# public holidays, which the calendar counts out already: the UK's 28 statutory days include
+# the 8 bank holidays, and contracts usually give 25 plus bank holidays.
+VACATION_DAYS_BY_COUNTRY: Final[dict[str, int]] = {"DE": 30, "AT": 25, "CH": 25, "GB": 25, "US": 15}
 VACATION_DAYS_ELSEWHERE: Final = 25
 
 
