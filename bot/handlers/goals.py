@@ -75,8 +75,11 @@ def stored_rates(goal: Mapping[str, Any] | None) -> Rates | None:
         return None
 
 
-def _percent(rate: float) -> str:
-    return f"{rate * 100:.0f} %" if rate * 100 == round(rate * 100) else f"{rate * 100:.1f} %"
+def _percent(s: Session, rate: float) -> str:
+    """A rate as a share in the rep's language: "20 %", "12,5 %"; "20%", "12.5%"."""
+    value = rate * 100
+    shown = f"{value:.0f}" if value == round(value) else f"{value:.1f}"
+    return s.text("common.percent", value=shown.replace(".", s.text("common.decimal_separator")))
 
 
 def full_date(s: Session, day: date) -> str:
@@ -153,10 +156,10 @@ async def _ask(s: Session, state: FlowState, prefix: str = "") -> None:
     elif step == "rates":
         rates = _rates(dict(state.data))
         values = {
-            "dc": _percent(rates.dial_to_conversation),
-            "ca": _percent(rates.conversation_to_appointment),
-            "ad": _percent(rates.appointment_to_deal),
-            "nc": _percent(rates.new_contact_share),
+            "dc": _percent(s, rates.dial_to_conversation),
+            "ca": _percent(s, rates.conversation_to_appointment),
+            "ad": _percent(s, rates.appointment_to_deal),
+            "nc": _percent(s, rates.new_contact_share),
         }
         markup = inline(
             [(s.text("goals.rates_keep"), "g:r:keep"), (s.text("goals.rates_edit"), "g:r:edit")],
@@ -248,7 +251,7 @@ def _show(s: Session, name: str, value: object) -> object:
     if name in ("revenue", "deal_size") and isinstance(value, int | float):
         return money(s.deps.content, s.lang, value, s.profile)
     if isinstance(value, float):
-        return number(s, value) if value >= 1 else _percent(value)
+        return number(s, value) if value >= 1 else _percent(s, value)
     if isinstance(value, int):
         return number(s, value)
     return value
@@ -267,7 +270,7 @@ def _math(s: Session, goal: Goal, funnel: Funnel, end: date) -> str:
         dials=count(s, "today.count.dials", funnel.dials),
         days=Raw(content.plural(s.lang, "goals.working_days", funnel.days)),
         vacation=Raw(content.plural(s.lang, "goals.days", goal.vacation_days)),
-        share=_percent(goal.rates.new_contact_share),
+        share=_percent(s, goal.rates.new_contact_share),
         per_day=targets_line(s, funnel.targets, end),
     )
 

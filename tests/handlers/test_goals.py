@@ -161,7 +161,7 @@ async def test_vacation_days_asked_typed_and_refused_in_english(harness: Harness
     assert "in the year to 22 Nov 2027" in math.text
     assert "holiday: 20 days" in math.text
     assert "📅 2 appointments a week" in math.text
-    assert "Assumed: 40 % of your dials go to new contacts" in math.text
+    assert "Assumed: 40% of your dials go to new contacts" in math.text
     assert await harness.storage.activity.targets(5006) is None
 
 
@@ -272,3 +272,27 @@ async def test_a_target_per_week_shows_the_week_so_far_in_today(harness: Harness
     assert "📅 Termine: 1 heute · Woche 1/2" in card.text
     assert "50 %" in card.text
     assert "📞 Anrufe: 0/" in card.text, "the dials keep their daily target"
+
+
+async def test_own_rates_show_decimals_as_the_language_writes_them(harness: Harness) -> None:
+    """A share of 12.5 % reads "12,5 %" to a German rep and "12.5%" to an English one."""
+    for user_id, lang, typed, shown in (
+        (5041, "de", "12,5", "Angenommen: 12,5 % deiner Anrufe"),
+        (5042, "en", "12.5", "Assumed: 12.5% of your dials"),
+    ):
+        user = await onboarded(harness, user_id, lang)
+        await at_revenue(user, "year")
+        user.send_text("240000")
+        await user.next_message()
+        user.send_text("10000")
+        vacation = await user.next_message()
+        user.press(vacation.buttons[0]["text"], message=vacation)
+        await user.next_message()
+        user.press("g:r:edit")
+        await user.next_message()
+        for answer in ("20", "25", "25"):
+            user.send_text(answer)
+            await user.next_message()
+        user.send_text(typed)
+        math = await user.next_message()
+        assert shown in math.text, math.text
