@@ -17,6 +17,7 @@ from bot.coach.streaks import DayStat
 # drawn in worker threads, and importing matplotlib selects no backend for anyone else.
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 HIT: Final = "#2e9d5b"
 MISS: Final = "#b9c3cd"
@@ -137,24 +138,11 @@ def _panel(ax: Axes, days: Sequence[DayStat], metric: str, title: str) -> None:
     ax.spines["bottom"].set_color(MISS)
 
 
-def week_chart(days: Sequence[DayStat], labels: ChartLabels) -> bytes:
-    """A PNG of 2×2 panels (dials, conversations, appointments, contacts) over the days."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
+def _finish(figure: Figure, labels: ChartLabels) -> bytes:
+    """Title, legend and the PNG bytes: the same for the rep's week and the team's."""
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    figure = Figure(figsize=SIZE_INCHES, dpi=DPI, facecolor="white")
-    FigureCanvasAgg(figure)
-    # Fixed margins instead of a layout engine: the size never changes, and measuring every
-    # text for constrained layout would double the drawing time.
-    grid = {"left": 0.075, "right": 0.99, "top": 0.88, "bottom": 0.15, "hspace": 0.32}
-    axes = figure.subplots(2, 2, sharex=True, gridspec_kw={**grid, "wspace": 0.18}).flatten()
-    for ax, metric in zip(axes, METRICS, strict=True):
-        _panel(ax, days, metric, _drawable(labels.metrics.get(metric, metric)))
-    day_labels = _day_labels(days, labels)
-    for ax in axes[2:]:
-        ax.set_xticks(range(len(days)), day_labels, fontsize=9)
     figure.suptitle(_drawable(labels.title), y=0.985, fontsize=18, color=TEXT, fontweight="bold")
     figure.legend(
         handles=[
@@ -172,6 +160,25 @@ def week_chart(days: Sequence[DayStat], labels: ChartLabels) -> bytes:
     return buffer.getvalue()
 
 
+def week_chart(days: Sequence[DayStat], labels: ChartLabels) -> bytes:
+    """A PNG of 2×2 panels (dials, conversations, appointments, contacts) over the days."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=SIZE_INCHES, dpi=DPI, facecolor="white")
+    FigureCanvasAgg(figure)
+    # Fixed margins instead of a layout engine: the size never changes, and measuring every
+    # text for constrained layout would double the drawing time.
+    grid = {"left": 0.075, "right": 0.99, "top": 0.88, "bottom": 0.15, "hspace": 0.32}
+    axes = figure.subplots(2, 2, sharex=True, gridspec_kw={**grid, "wspace": 0.18}).flatten()
+    for ax, metric in zip(axes, METRICS, strict=True):
+        _panel(ax, days, metric, _drawable(labels.metrics.get(metric, metric)))
+    day_labels = _day_labels(days, labels)
+    for ax in axes[2:]:
+        ax.set_xticks(range(len(days)), day_labels, fontsize=9)
+    return _finish(figure, labels)
+
+
 # The team chart shows what /team counts: no new contacts.
 TEAM_METRICS: Final = ("dials", "conversations", "appointments")
 TEAM_SIZE_INCHES: Final = (8.0, 7.0)
@@ -182,8 +189,6 @@ def team_chart(days: Sequence[DayStat], labels: ChartLabels) -> bytes:
     summed targets, one panel each, stacked for a phone."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
 
     figure = Figure(figsize=TEAM_SIZE_INCHES, dpi=DPI, facecolor="white")
     FigureCanvasAgg(figure)
@@ -192,17 +197,4 @@ def team_chart(days: Sequence[DayStat], labels: ChartLabels) -> bytes:
     for ax, metric in zip(axes, TEAM_METRICS, strict=True):
         _panel(ax, days, metric, _drawable(labels.metrics.get(metric, metric)))
     axes[-1].set_xticks(range(len(days)), _day_labels(days, labels), fontsize=9)
-    figure.suptitle(_drawable(labels.title), y=0.985, fontsize=18, color=TEXT, fontweight="bold")
-    figure.legend(
-        handles=[
-            Patch(color=HIT, label=_drawable(labels.actual)),
-            Line2D([], [], color=TARGET, linewidth=2.5, label=_drawable(labels.target)),
-        ],
-        loc="lower center",
-        ncols=2,
-        frameon=False,
-        fontsize=12,
-    )
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", metadata={"Software": None})
-    return buffer.getvalue()
+    return _finish(figure, labels)
